@@ -1,0 +1,62 @@
+using Memo.Auth.Accounts;
+using Memo.Auth.Keys;
+using Memo.Auth.Passwords;
+using Memo.Auth.Revocation;
+using Memo.Auth.Sessions;
+using Memo.Auth.Throttling;
+using Memo.ServiceDefaults.Authentication;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPostgresDatabase("authdb");
+builder.AddRedisCache("cache");
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+
+builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+builder.Services.AddSingleton<SigningKeyStore>();
+builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
+builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddSingleton<PasswordHasher>();
+builder.Services.AddSingleton<UserStore>();
+builder.Services.AddSingleton<SessionStore>();
+builder.Services.AddSingleton<ISessionRevocations>(sp => sp.GetRequiredService<SessionStore>());
+builder.Services.AddSingleton<LoginThrottle>();
+builder.Services.AddSingleton<RevocationPublisher>();
+builder.Services.AddHostedService<RevocationMirrorService>();
+builder.Services.AddHostedService<SigningKeyReloader>();
+
+builder.AddMemoAuthentication();
+builder.Services.AddValidation();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync(typeof(Program).Assembly);
+var keys = app.Services.GetRequiredService<SigningKeyStore>();
+await keys.InitializeAsync(CancellationToken.None);
+if (args is ["rotate-signing-key"])
+{
+    Console.WriteLine($"New active signing key: {await keys.RotateAsync(CancellationToken.None)}");
+    return;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+app.MapDefaultEndpoints();
+app.MapKeys();
+app.MapGroup("/auth").WithTags("Auth").MapAccounts().MapSessions();
+
+app.Run();

@@ -1,0 +1,71 @@
+using Memo.Auth.Sessions;
+using Memo.ServiceDefaults.Authentication;
+using StackExchange.Redis;
+
+namespace Memo.Auth.Revocation;
+
+/// <summary>
+/// Keeps the Redis revocation cache complete: every second it writes revocations that did not reach Redis (it was down),
+/// and, when the restored marker is missing (Redis restarted empty or was flushed), writes every unexpired revocation again.
+/// </summary>
+public sealed partial class RevocationMirrorService(
+    IConnectionMultiplexer redis, SessionStore sessions, RevocationPublisher publisher, TimeProvider time, ILogger<RevocationMirrorService> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                await SyncAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
+            {
+                LogSyncFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task SyncAsync(CancellationToken ct)
+    {
+        if (!redis.IsConnected)
+        {
+            return;
+        }
+
+        var db = redis.GetDatabase();
+        var restored = await db.KeyExistsAsync(RevocationChannel.RestoredMarkerKey);
+        if (!restored)
+        {
+            LogRestoring(logger);
+            await sessions.MarkAllUnmirroredAsync(ct);
+        }
+
+        IReadOnlyList<SessionRevocation> pending;
+        do
+        {
+            pending = await sessions.UnmirroredRevocationsAsync(ct);
+            if (!await publisher.TryPublishAsync(pending, ct))
+            {
+                return;
+            }
+        }
+        while (pending.Count > 0);
+
+        if (!restored)
+        {
+            await db.StringSetAsync(RevocationChannel.RestoredMarkerKey, time.GetUtcNow().ToUnixTimeSeconds());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The revocation cache is empty; restoring every unexpired revocation into Redis.")]
+    private static partial void LogRestoring(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Revocation mirroring failed; retrying.")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception);
+}

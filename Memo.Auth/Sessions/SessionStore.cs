@@ -1,0 +1,183 @@
+using Memo.Auth.Revocation;
+using Memo.ServiceDefaults.Authentication;
+using Npgsql;
+
+namespace Memo.Auth.Sessions;
+
+public sealed record NewSession(Guid SessionId, string RefreshToken, DateTimeOffset ExpiresAt);
+
+public abstract record RotationResult
+{
+    public sealed record Rotated(Guid UserId, NewSession Session) : RotationResult;
+
+    /// <summary>Unknown, expired, or belonging to an ended session.</summary>
+    public sealed record Rejected : RotationResult;
+
+    /// <summary>An already rotated token was presented again: the session it belongs to has been ended.</summary>
+    public sealed record Reused(SessionRevocation Revocation) : RotationResult;
+}
+
+/// <summary>Sessions and their refresh tokens in the auth database, the source of truth for revocation.</summary>
+public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIssuer tokens) : ISessionRevocations
+{
+    public async Task<NewSession> CreateAsync(Guid userId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var session = Guid.CreateVersion7(now);
+        var expiresAt = now + tokens.RefreshTokenLifetime;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (@id, @user, @now, @expires)", connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", session);
+            insert.Parameters.AddWithValue("user", userId);
+            insert.Parameters.AddWithValue("now", now);
+            insert.Parameters.AddWithValue("expires", expiresAt);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        var refreshToken = await InsertRefreshTokenAsync(connection, transaction, session, now, ct);
+        await transaction.CommitAsync(ct);
+        return new NewSession(session, refreshToken, expiresAt);
+    }
+
+    /// <summary>Spends a refresh token and issues the next one of its session (RFC 9700 rotation with reuse detection).</summary>
+    public async Task<RotationResult> RotateAsync(string refreshToken, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var hash = TokenIssuer.HashRefreshToken(refreshToken);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        // The conditional update is the race guard: of two concurrent uses, one spends it and the other sees reuse.
+        await using var spend = new NpgsqlCommand("""
+            UPDATE refresh_tokens r SET used_at = @now
+            FROM sessions s
+            WHERE r.token_hash = @hash AND r.used_at IS NULL AND s.id = r.session_id
+            RETURNING s.id, s.user_id, s.expires_at, s.revoked_at IS NOT NULL
+            """, connection, transaction);
+        spend.Parameters.AddWithValue("now", now);
+        spend.Parameters.AddWithValue("hash", hash);
+        (Guid Session, Guid User, DateTimeOffset Expires, bool Revoked)? spent = null;
+        await using (var reader = await spend.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                spent = (reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetBoolean(3));
+            }
+        }
+
+        if (spent is null)
+        {
+            await using var find = new NpgsqlCommand("SELECT session_id FROM refresh_tokens WHERE token_hash = @hash", connection, transaction);
+            find.Parameters.AddWithValue("hash", hash);
+            if (await find.ExecuteScalarAsync(ct) is not Guid reusedSession)
+            {
+                return new RotationResult.Rejected();
+            }
+
+            var revoked = await RevokeWhereAsync(connection, transaction, "id = @id", reusedSession, ct);
+            await transaction.CommitAsync(ct);
+            return revoked.Count > 0 ? new RotationResult.Reused(revoked[0]) : new RotationResult.Rejected();
+        }
+
+        var (session, user, expires, isRevoked) = spent.Value;
+        if (isRevoked || expires <= now)
+        {
+            return new RotationResult.Rejected();
+        }
+
+        var next = await InsertRefreshTokenAsync(connection, transaction, session, now, ct);
+        await transaction.CommitAsync(ct);
+        return new RotationResult.Rotated(user, new NewSession(session, next, expires));
+    }
+
+    public Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Guid sessionId, CancellationToken ct) =>
+        RevokeAsync("id = @id", sessionId, ct);
+
+    public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(Guid userId, CancellationToken ct) =>
+        RevokeAsync("user_id = @id", userId, ct);
+
+    public async ValueTask<bool> IsRevokedAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT revoked_at IS NOT NULL FROM sessions WHERE id = @id");
+        command.Parameters.AddWithValue("id", Guid.Parse(sessionId));
+        return await command.ExecuteScalarAsync(cancellationToken) is not false;
+    }
+
+    /// <summary>Revocations not yet written to Redis, oldest first.</summary>
+    public async Task<IReadOnlyList<SessionRevocation>> UnmirroredRevocationsAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT id, revocation_expires_at FROM sessions
+            WHERE revoked_at IS NOT NULL AND NOT revocation_mirrored AND revocation_expires_at > @now
+            ORDER BY revocation_expires_at LIMIT 1000
+            """);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return await ReadRevocationsAsync(command, ct);
+    }
+
+    public async Task MarkMirroredAsync(IEnumerable<Guid> sessionIds, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("UPDATE sessions SET revocation_mirrored = true WHERE id = ANY(@ids)");
+        command.Parameters.AddWithValue("ids", sessionIds.ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Redis lost its data: every unexpired revocation must be written again.</summary>
+    public async Task MarkAllUnmirroredAsync(CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE sessions SET revocation_mirrored = false WHERE revoked_at IS NOT NULL AND revocation_expires_at > @now");
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<IReadOnlyList<SessionRevocation>> RevokeAsync(string where, Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await RevokeWhereAsync(connection, null, where, id, ct);
+    }
+
+    private async Task<IReadOnlyList<SessionRevocation>> RevokeWhereAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        string where, Guid id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var command = new NpgsqlCommand($"""
+            UPDATE sessions SET revoked_at = @now, revocation_expires_at = @until, revocation_mirrored = false
+            WHERE {where} AND revoked_at IS NULL
+            RETURNING id, revocation_expires_at
+            """, connection, transaction);
+        command.Parameters.AddWithValue("now", now);
+        // Every access token of the session was issued before now, so none outlives now + lifetime (+ the skew verifiers allow).
+        command.Parameters.AddWithValue("until", now + tokens.AccessTokenLifetime + JwtOptions.ClockSkew);
+        command.Parameters.AddWithValue("id", id);
+        return await ReadRevocationsAsync(command, ct);
+    }
+
+    private static async Task<IReadOnlyList<SessionRevocation>> ReadRevocationsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var revocations = new List<SessionRevocation>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            revocations.Add(new SessionRevocation(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        return revocations;
+    }
+
+    private static async Task<string> InsertRefreshTokenAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid session,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var (token, hash) = TokenIssuer.CreateRefreshToken();
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (@hash, @session, @now)", connection, transaction);
+        insert.Parameters.AddWithValue("hash", hash);
+        insert.Parameters.AddWithValue("session", session);
+        insert.Parameters.AddWithValue("now", now);
+        await insert.ExecuteNonQueryAsync(ct);
+        return token;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Security.Claims;
+using Memo.Auth.Accounts;
+using Memo.Auth.Passwords;
+using Memo.Auth.Revocation;
+using Memo.Auth.Throttling;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Memo.Auth.Sessions;
+
+public static class SessionsApi
+{
+    public static RouteGroupBuilder MapSessions(this RouteGroupBuilder group)
+    {
+        group.MapPost("/login", LoginAsync)
+            .WithSummary("Exchanges email and password for an access token and a refresh token.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        group.MapPost("/refresh", RefreshAsync)
+            .WithSummary("Spends a refresh token for a new pair. Presenting a spent refresh token ends its session.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        group.MapPost("/logout", LogoutAsync)
+            .RequireAuthorization()
+            .WithSummary("Ends this session: its refresh token and access tokens stop working.");
+
+        group.MapPost("/logout-all", LogoutAllAsync)
+            .RequireAuthorization()
+            .WithSummary("Ends every session of the signed-in user.");
+
+        return group;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, HttpContext http, UserStore users, PasswordHasher passwords, LoginThrottle throttle,
+        SessionStore sessions, TokenIssuer tokens, TimeProvider time, CancellationToken ct)
+    {
+        var email = UserStore.Normalize(request.Email);
+        var address = http.Connection.RemoteIpAddress;
+        if (await throttle.RetryAfterAsync(email, address) is { } wait)
+        {
+            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins. Try again later.");
+        }
+
+        // An unknown email is checked against a decoy hash: same work, same answer, as a wrong password.
+        var user = await users.FindByEmailAsync(email, ct);
+        var check = passwords.Verify(request.Password, user?.PasswordHash);
+        if (user is null || check == PasswordCheck.Failed)
+        {
+            await throttle.RecordFailureAsync(email, address);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid email or password.");
+        }
+
+        await throttle.ResetAsync(email);
+        if (check == PasswordCheck.SucceededRehashNeeded)
+        {
+            await users.UpdatePasswordHashAsync(user.Id, passwords.Hash(request.Password), ct);
+        }
+
+        return TypedResults.Ok(Respond(tokens, time, user.Id, await sessions.CreateAsync(user.Id, ct)));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, SessionStore sessions, RevocationPublisher revocations, TokenIssuer tokens, TimeProvider time, CancellationToken ct)
+    {
+        switch (await sessions.RotateAsync(request.RefreshToken, ct))
+        {
+            case RotationResult.Rotated rotated:
+                return TypedResults.Ok(Respond(tokens, time, rotated.UserId, rotated.Session));
+            case RotationResult.Reused reused:
+                await revocations.TryPublishAsync([reused.Revocation], ct);
+                break;
+        }
+
+        return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The refresh token is invalid, expired or revoked.");
+    }
+
+    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, SessionStore sessions, RevocationPublisher revocations, CancellationToken ct)
+    {
+        await revocations.TryPublishAsync(await sessions.RevokeAsync(user.GetSessionId(), ct), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> LogoutAllAsync(ClaimsPrincipal user, SessionStore sessions, RevocationPublisher revocations, CancellationToken ct)
+    {
+        await revocations.TryPublishAsync(await sessions.RevokeAllAsync(user.GetUserId(), ct), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static TokenResponse Respond(TokenIssuer tokens, TimeProvider time, Guid userId, NewSession session) => new(
+        tokens.CreateAccessToken(userId, session.SessionId),
+        "Bearer",
+        (long)tokens.AccessTokenLifetime.TotalSeconds,
+        session.RefreshToken,
+        (long)(session.ExpiresAt - time.GetUtcNow()).TotalSeconds);
+}

@@ -1,0 +1,90 @@
+namespace Memo.DevHost.Infrastructure;
+
+/// <summary>
+/// PostgreSQL and Redis as local processes, and the Memo services wired to them with the configuration keys Aspire injects.
+/// The one implementation behind the local run, the integration tests and the benchmark.
+/// </summary>
+public sealed class LocalStack : IAsyncDisposable
+{
+    public const string AuthProject = "Memo.Auth";
+    public const string NotesProject = "Memo.Notes";
+    public const string AuthDatabase = "authdb";
+    public const string NotesDatabase = "notesdb";
+    public const string Cache = "cache";
+
+    private readonly ScratchDirectory _scratch;
+
+    private LocalStack(ScratchDirectory scratch, PostgresServer postgres, RedisServer redis)
+    {
+        _scratch = scratch;
+        Postgres = postgres;
+        Redis = redis;
+    }
+
+    public PostgresServer Postgres { get; }
+
+    public RedisServer Redis { get; }
+
+    /// <summary>Where the servers and services write their logs.</summary>
+    public string LogDirectory => _scratch.Subdirectory("logs");
+
+    /// <summary>Starts PostgreSQL (with <c>authdb</c> and <c>notesdb</c>) and Redis. Data lives in <paramref name="postgresDirectory"/> if given, else in a temporary directory.</summary>
+    public static async Task<LocalStack> StartAsync(string? postgresDirectory = null, CancellationToken cancellationToken = default)
+    {
+        var scratch = ScratchDirectory.Create();
+        PostgresServer? postgres = null;
+        try
+        {
+            postgres = await PostgresServer.StartAsync(postgresDirectory ?? scratch.Subdirectory("postgres"), [AuthDatabase, NotesDatabase],
+                cancellationToken: cancellationToken);
+            var redis = await RedisServer.StartAsync(scratch.Subdirectory("redis"), cancellationToken: cancellationToken);
+            return new LocalStack(scratch, postgres, redis);
+        }
+        catch
+        {
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+
+            scratch.Dispose();
+            throw;
+        }
+    }
+
+    public Dictionary<string, string> AuthEnvironment() => new()
+    {
+        [$"ConnectionStrings__{AuthDatabase}"] = Postgres.ConnectionString(AuthDatabase),
+        [$"ConnectionStrings__{Cache}"] = Redis.ConnectionString,
+    };
+
+    public Dictionary<string, string> NotesEnvironment(Uri auth) => new()
+    {
+        [$"ConnectionStrings__{NotesDatabase}"] = Postgres.ConnectionString(NotesDatabase),
+        [$"ConnectionStrings__{Cache}"] = Redis.ConnectionString,
+        ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
+    };
+
+    public Task<ServiceProcess> StartAuthAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
+        ServiceProcess.StartAsync(AuthProject, Merge(AuthEnvironment(), settings), LogDirectory, port, cancellationToken);
+
+    public Task<ServiceProcess> StartNotesAsync(Uri auth, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
+        ServiceProcess.StartAsync(NotesProject, Merge(NotesEnvironment(auth), settings), LogDirectory, port, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
+        _scratch.Dispose();
+    }
+
+    private static Dictionary<string, string> Merge(Dictionary<string, string> environment, IReadOnlyDictionary<string, string>? settings)
+    {
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Memo.Notes.Notes;
+
+public sealed record NoteQuery(int Limit, NoteCursor? After, string? Tag, string? Text);
+
+public abstract record UpdateResult
+{
+    public sealed record Updated(Note Note) : UpdateResult;
+
+    public sealed record NotFound : UpdateResult;
+
+    public sealed record VersionMismatch : UpdateResult;
+}
+
+/// <summary>Notes in the notes database. Every statement is scoped to the owner, so one user never reaches another's notes.</summary>
+public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
+{
+    private const string Columns = "id, title, content, tags, created_at, updated_at, version";
+
+    public async Task<Note> CreateAsync(Guid owner, NoteRequest request, CancellationToken ct)
+    {
+        var now = Now();
+        var note = new Note(Guid.CreateVersion7(now), request.Title, request.Content, request.DistinctTags, now, now, 1);
+        await using var command = db.CreateCommand("""
+            INSERT INTO notes (id, owner_id, title, content, tags, created_at, updated_at, version)
+            VALUES (@id, @owner, @title, @content, @tags, @now, @now, 1)
+            """);
+        command.Parameters.AddWithValue("id", note.Id);
+        command.Parameters.AddWithValue("owner", owner);
+        command.Parameters.AddWithValue("title", note.Title);
+        command.Parameters.AddWithValue("content", note.Content);
+        command.Parameters.AddWithValue("tags", note.Tags.ToArray());
+        command.Parameters.AddWithValue("now", now);
+        await command.ExecuteNonQueryAsync(ct);
+        return note;
+    }
+
+    public async Task<Note?> FindAsync(Guid owner, Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE id = @id AND owner_id = @owner");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("owner", owner);
+        return (await ReadAsync(command, ct)).SingleOrDefault();
+    }
+
+    /// <summary>Newest first, one more than the limit read to know whether a next page exists.</summary>
+    public async Task<NotePage> ListAsync(Guid owner, NoteQuery query, CancellationToken ct)
+    {
+        var sql = new StringBuilder($"SELECT {Columns} FROM notes WHERE owner_id = @owner");
+        await using var command = db.CreateCommand();
+        command.Parameters.AddWithValue("owner", owner);
+        if (query.After is { } after)
+        {
+            sql.Append(" AND (created_at, id) < (@after_time, @after_id)");
+            command.Parameters.AddWithValue("after_time", after.CreatedAt);
+            command.Parameters.AddWithValue("after_id", after.Id);
+        }
+
+        if (query.Tag is not null)
+        {
+            sql.Append(" AND tags @> ARRAY[@tag]");
+            command.Parameters.AddWithValue("tag", NpgsqlDbType.Text, query.Tag);
+        }
+
+        if (query.Text is not null)
+        {
+            sql.Append(" AND (title ILIKE @pattern OR content ILIKE @pattern)");
+            command.Parameters.AddWithValue("pattern", $"%{EscapeLike(query.Text)}%");
+        }
+
+        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
+        command.Parameters.AddWithValue("limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var notes = await ReadAsync(command, ct);
+        return notes.Count > query.Limit
+            ? new NotePage(notes[..query.Limit], new NoteCursor(notes[query.Limit - 1].CreatedAt, notes[query.Limit - 1].Id).ToString())
+            : new NotePage(notes, null);
+    }
+
+    /// <summary>Replaces the note if it exists and, when <paramref name="expectedVersion"/> is given, is still at that version.</summary>
+    public async Task<UpdateResult> UpdateAsync(Guid owner, Guid id, NoteRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"""
+            UPDATE notes SET title = @title, content = @content, tags = @tags, updated_at = @now, version = version + 1
+            WHERE id = @id AND owner_id = @owner AND (@expected::int IS NULL OR version = @expected)
+            RETURNING {Columns}
+            """);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("owner", owner);
+        command.Parameters.AddWithValue("title", request.Title);
+        command.Parameters.AddWithValue("content", request.Content);
+        command.Parameters.AddWithValue("tags", request.DistinctTags.ToArray());
+        command.Parameters.AddWithValue("now", Now());
+        command.Parameters.AddWithValue("expected", NpgsqlDbType.Integer, (object?)expectedVersion ?? DBNull.Value);
+        if ((await ReadAsync(command, ct)).SingleOrDefault() is { } updated)
+        {
+            return new UpdateResult.Updated(updated);
+        }
+
+        return await FindAsync(owner, id, ct) is null ? new UpdateResult.NotFound() : new UpdateResult.VersionMismatch();
+    }
+
+    public async Task<bool> DeleteAsync(Guid owner, Guid id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("DELETE FROM notes WHERE id = @id AND owner_id = @owner");
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("owner", owner);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    // PostgreSQL keeps microseconds: truncate so that what we return (and put in cursors) is exactly what is stored.
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.UtcTicks % 10));
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+
+    private static async Task<List<Note>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var notes = new List<Note>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            notes.Add(new Note(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
+        }
+
+        return notes;
+    }
+}

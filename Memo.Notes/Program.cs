@@ -1,0 +1,51 @@
+using Memo.Notes.Notes;
+using Memo.Notes.Revocation;
+using Memo.Notes.Tokens;
+using Memo.ServiceDefaults.Authentication;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPostgresDatabase("notesdb");
+builder.AddRedisCache("cache");
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
+
+builder.Services.AddOptions<JwksOptions>().BindConfiguration(JwksOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<RevocationOptions>().BindConfiguration(RevocationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+// Memo.Auth is found by service discovery under the name "auth" (services__auth__http__0 and friends).
+builder.RequireServiceEndpoint("auth");
+builder.Services.AddHttpClient(JwksKeySource.HttpClientName, client => client.BaseAddress = new Uri("https+http://auth"));
+builder.Services.AddSingleton<JwksKeySource>();
+builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<JwksKeySource>());
+builder.Services.AddHostedService<JwksRefresher>();
+
+builder.Services.AddSingleton<RevocationMirror>();
+builder.Services.AddSingleton<ISessionRevocations>(sp => sp.GetRequiredService<RevocationMirror>());
+builder.Services.AddHostedService<RevocationMirrorSync>();
+builder.Services.AddHealthChecks().AddCheck<RevocationMirrorHealthCheck>("revocations");
+
+builder.Services.AddSingleton<NoteStore>();
+
+builder.AddMemoAuthentication();
+builder.Services.AddValidation();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync(typeof(Program).Assembly);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+app.MapDefaultEndpoints();
+app.MapNotes();
+
+app.Run();

@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using Memo.ServiceDefaults.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>
+    /// Bearer authentication with Memo access tokens: RS256 only, <c>typ</c> at+jwt, issuer, audience and lifetime checked
+    /// with at most 30 s of clock skew, keys from the service's <see cref="ISigningKeySource"/>, and sessions refused once
+    /// <see cref="ISessionRevocations"/> says they ended. Failures answer 401 problem details.
+    /// </summary>
+    public static TBuilder AddMemoAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>, ISigningKeySource>((options, jwt, keys) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = jwt.Value.Issuer,
+                    ValidAudience = jwt.Value.Audience,
+                    ValidAlgorithms = [JwtOptions.Algorithm],
+                    ValidTypes = [JwtOptions.TokenType],
+                    ClockSkew = JwtOptions.ClockSkew,
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ValidateIssuerSigningKey = true,
+                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.Find(kid) is { } key ? [key] : [],
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context => LearnKeyAsync(context, keys),
+                    OnTokenValidated = RefuseRevokedSessionAsync,
+                    OnChallenge = WriteProblemAsync,
+                };
+            });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    /// <summary>The user id (<c>sub</c>) of an authenticated request.</summary>
+    public static Guid GetUserId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? throw new InvalidOperationException("No sub claim."));
+
+    /// <summary>The session id (<c>sid</c>) of an authenticated request.</summary>
+    public static Guid GetSessionId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(JwtRegisteredClaimNames.Sid) ?? throw new InvalidOperationException("No sid claim."));
+
+    // Reads the kid before validation so that a token signed with a newly rotated key succeeds on its first request.
+    private static async Task LearnKeyAsync(MessageReceivedContext context, ISigningKeySource keys)
+    {
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        context.Token = token;
+        var handler = new JsonWebTokenHandler();
+        if (handler.CanReadToken(token) && handler.ReadJsonWebToken(token).Kid is { Length: > 0 } kid)
+        {
+            await keys.EnsureKnownAsync(kid, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private static async Task RefuseRevokedSessionAsync(TokenValidatedContext context)
+    {
+        var revocations = context.HttpContext.RequestServices.GetRequiredService<ISessionRevocations>();
+        var sid = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sid);
+        var sub = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
+        if (!Guid.TryParse(sid, out _) || !Guid.TryParse(sub, out _))
+        {
+            context.Fail("The token lacks a valid sub or sid claim.");
+        }
+        else if (await revocations.IsRevokedAsync(sid!, context.HttpContext.RequestAborted))
+        {
+            context.Fail("The session has ended.");
+        }
+    }
+
+    private static async Task WriteProblemAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Unauthorized",
+                Detail = context.AuthenticateFailure is null
+                    ? "This request needs a bearer access token."
+                    : "The access token is invalid, expired or revoked.",
+            },
+        });
+    }
+}

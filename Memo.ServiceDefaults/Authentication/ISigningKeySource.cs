@@ -1,0 +1,13 @@
+using Microsoft.IdentityModel.Tokens;
+
+namespace Memo.ServiceDefaults.Authentication;
+
+/// <summary>The public keys a service verifies access tokens with.</summary>
+public interface ISigningKeySource
+{
+    /// <summary>The key with this id, or none. Called on every request: must not block.</summary>
+    SecurityKey? Find(string keyId);
+
+    /// <summary>Reloads the keys when <paramref name="keyId"/> is unknown, at most once per interval, so a rotated key is picked up without a restart.</summary>
+    ValueTask EnsureKnownAsync(string keyId, CancellationToken cancellationToken);
+}

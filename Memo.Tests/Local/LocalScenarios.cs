@@ -1,0 +1,7 @@
+using Memo.Tests.Hosting;
+using Memo.Tests.Scenarios;
+
+namespace Memo.Tests.Local;
+
+// The shared scenarios against the local processes. Each class gets its own stack.
+public sealed class LocalAuthScenarios(LocalMemoHost host) : AuthScenarios(host), IClassFixture<LocalMemoHost>;

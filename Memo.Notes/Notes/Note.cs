@@ -9,30 +9,26 @@ public sealed record Note(Guid Id, string Title, string Content, IReadOnlyList<s
 public sealed record NoteRequest(
     [property: Required, StringLength(200, MinimumLength = 1)] string Title,
     [property: Required(AllowEmptyStrings = true), StringLength(100_000)] string Content,
-    IReadOnlyList<string>? Tags) : IValidatableObject
+    [property: NoteTags] IReadOnlyList<string>? Tags)
+{
+    public IReadOnlyList<string> DistinctTags => Tags?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+}
+
+/// <summary>At most 16 tags of 1 to 32 characters (not blank).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class NoteTagsAttribute : ValidationAttribute
 {
     public const int MaxTags = 16;
     public const int MaxTagLength = 32;
 
-    public IReadOnlyList<string> DistinctTags => Tags?.Distinct(StringComparer.Ordinal).ToList() ?? [];
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public NoteTagsAttribute()
+        : base($"At most {MaxTags} tags, each of 1 to {MaxTagLength} characters.")
     {
-        if (Tags is null)
-        {
-            yield break;
-        }
-
-        if (Tags.Count > MaxTags)
-        {
-            yield return new ValidationResult($"At most {MaxTags} tags.", [nameof(Tags)]);
-        }
-
-        if (Tags.Any(t => string.IsNullOrWhiteSpace(t) || t.Length > MaxTagLength))
-        {
-            yield return new ValidationResult($"Each tag has 1 to {MaxTagLength} characters.", [nameof(Tags)]);
-        }
     }
+
+    public override bool IsValid(object? value) =>
+        value is not IReadOnlyList<string> tags
+        || (tags.Count <= MaxTags && tags.All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= MaxTagLength));
 }
 
 public sealed record NotePage(IReadOnlyList<Note> Items, string? NextCursor);

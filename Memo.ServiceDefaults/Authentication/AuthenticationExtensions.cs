@@ -67,10 +67,26 @@ public static class AuthenticationExtensions
 
         var token = header["Bearer ".Length..].Trim();
         context.Token = token;
-        var handler = new JsonWebTokenHandler();
-        if (handler.CanReadToken(token) && handler.ReadJsonWebToken(token).Kid is { Length: > 0 } kid)
+        if (ReadKeyId(token) is { Length: > 0 } kid)
         {
             await keys.EnsureKnownAsync(kid, context.HttpContext.RequestAborted);
+        }
+    }
+
+    // Malformed tokens are the validator's to reject (401); here they just have no kid.
+    private static string? ReadKeyId(string token)
+    {
+        try
+        {
+            return new JsonWebToken(token).Kid;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        catch (SecurityTokenException)
+        {
+            return null;
         }
     }
 

@@ -47,10 +47,11 @@ public sealed partial class DependencyUnavailableExceptionHandler(
         });
     }
 
-    // A PostgresException is the server answering (a constraint, a bad query): that is a bug, not an outage.
+    // A PostgresException is usually the server answering (a constraint, a bad query): a bug, not an outage,
+    // unless it is one of the transient states such as "the database system is shutting down".
     private static bool IsDependencyOutage(Exception exception) => exception switch
     {
-        PostgresException => false,
+        PostgresException postgres => postgres.IsTransient,
         NpgsqlException => true,
         RedisConnectionException or RedisTimeoutException => true,
         TimeoutException => true,

@@ -9,3 +9,5 @@ public sealed class LocalAuthScenarios(LocalMemoHost host) : AuthScenarios(host)
 public sealed class LocalNotesScenarios(LocalMemoHost host) : NotesScenarios(host), IClassFixture<LocalMemoHost>;
 
 public sealed class LocalTokenValidationScenarios(LocalMemoHost host) : TokenValidationScenarios(host), IClassFixture<LocalMemoHost>;
+
+public sealed class LocalFaultScenarios(LocalMemoHost host) : FaultScenarios(host), IClassFixture<LocalMemoHost>;

@@ -1,0 +1,286 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Memo.DevHost.Infrastructure;
+using Memo.Tests.Hosting;
+using Memo.Tests.Scenarios;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Npgsql;
+
+namespace Memo.Tests.Local;
+
+/// <summary>What only the local host can do: start extra instances, run commands, kill servers with SIGKILL, misconfigure.</summary>
+public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMemoHost>, IDisposable
+{
+    private readonly MemoClient _client = new(host);
+
+    [Theory]
+    [InlineData(LocalStack.AuthProject, "ConnectionStrings__authdb")]
+    [InlineData(LocalStack.NotesProject, "ConnectionStrings__notesdb")]
+    [InlineData(LocalStack.NotesProject, "ConnectionStrings__cache")]
+    [InlineData(LocalStack.NotesProject, "services__auth__http__0")]
+    public async Task A_service_missing_a_required_setting_fails_fast_naming_it(string project, string setting)
+    {
+        var environment = project == LocalStack.AuthProject ? host.Stack.AuthEnvironment() : host.Stack.NotesEnvironment(host.AuthUrl);
+        Assert.True(environment.Remove(setting));
+        var failure = await Assert.ThrowsAsync<ServiceStartException>(() => ServiceProcess.StartAsync(project, environment, host.Stack.LogDirectory));
+        Assert.Contains(setting, failure.Output);
+    }
+
+    [Fact]
+    public async Task A_note_acknowledged_with_201_survives_SIGKILL_of_Postgres()
+    {
+        var token = (await _client.NewUserAsync()).Tokens.AccessToken;
+        var note = await _client.CreateNoteAsync(token, new NoteBody("durable", "acknowledged before the crash"));
+        await host.Stack.Postgres.KillAsync();
+        await host.Stack.Postgres.StartAsync();
+        await _client.WaitForStatusAsync(() => _client.Notes(HttpMethod.Get, $"/notes/{note.Id}", token: token), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        using var response = await _client.Notes(HttpMethod.Get, $"/notes/{note.Id}", token: token);
+        Assert.Equal("acknowledged before the crash", (await response.Content.ReadFromJsonAsync<NoteDto>())!.Content);
+    }
+
+    [Fact]
+    public async Task Two_Notes_instances_both_refuse_a_revoked_token_within_a_second()
+    {
+        await using var second = await host.Stack.StartNotesAsync(host.AuthUrl);
+        using var secondClient = new MemoClient(new SecondNotes(host, second.Url));
+        var user = await _client.NewUserAsync();
+        await secondClient.WaitForStatusAsync(() => secondClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+
+        using (await _client.Auth(HttpMethod.Post, "/auth/logout", token: user.Tokens.AccessToken))
+        {
+        }
+
+        var first = _client.WaitForStatusAsync(() => _client.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
+        var other = secondClient.WaitForStatusAsync(() => secondClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(1));
+        await Task.WhenAll(first, other);
+    }
+
+    [Fact]
+    public async Task A_Notes_instance_that_never_read_the_revocation_cache_is_not_ready_and_answers_503()
+    {
+        var user = await _client.NewUserAsync();
+        await host.Stack.Redis.StopAsync();
+        try
+        {
+            await using var blind = await host.Stack.StartNotesAsync(host.AuthUrl);
+            using var blindClient = new MemoClient(new SecondNotes(host, blind.Url));
+            await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/health"), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+            await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+            using var anonymous = await blindClient.Notes(HttpMethod.Get, "/notes");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+            await host.Stack.Redis.StartAsync();
+            await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+            await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/health"), HttpStatusCode.OK, TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            if (!await RedisAnswersAsync())
+            {
+                await host.Stack.Redis.StartAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_rotated_signing_key_is_accepted_by_Notes_without_a_restart_and_old_tokens_keep_working()
+    {
+        var before = await _client.NewUserAsync();
+        var oldKid = new JsonWebToken(before.Tokens.AccessToken).Kid;
+
+        var (exitCode, output) = await ServiceProcess.RunCommandAsync(LocalStack.AuthProject, host.Stack.AuthEnvironment(), host.Stack.LogDirectory, ["rotate-signing-key"]);
+        Assert.True(exitCode == 0, output);
+
+        // The running Auth picks the new key up within its reload interval (1 s here).
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        Tokens fresh;
+        do
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(15), "Auth did not start signing with the new key.");
+            await Task.Delay(200);
+            fresh = await _client.LoginAsync(before.Email, before.Password);
+        }
+        while (new JsonWebToken(fresh.AccessToken).Kid == oldKid);
+
+        using var newKey = await _client.Notes(HttpMethod.Get, "/notes", token: fresh.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, newKey.StatusCode);
+        using var oldKey = await _client.Notes(HttpMethod.Get, "/notes", token: before.Tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, oldKey.StatusCode);
+
+        using var jwks = await _client.Auth(HttpMethod.Get, "/.well-known/jwks.json");
+        var kids = (await jwks.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
+        Assert.Contains(oldKid, kids);
+        Assert.Contains(new JsonWebToken(fresh.AccessToken).Kid, kids);
+    }
+
+    [Fact]
+    public async Task Keys_and_sessions_survive_an_Auth_restart_and_Notes_keeps_verifying_while_Auth_is_down()
+    {
+        var user = await _client.NewUserAsync();
+        await host.Auth.StopAsync();
+        using (var whileDown = await _client.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, whileDown.StatusCode);
+        }
+
+        await host.RestartAuthAsync();
+        using var me = await _client.Auth(HttpMethod.Get, "/auth/me", token: user.Tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        using var refreshed = await _client.Auth(HttpMethod.Post, "/auth/refresh", new { refresh_token = user.Tokens.RefreshToken });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var tokens = (await refreshed.Content.ReadFromJsonAsync<Tokens>())!;
+        Assert.Equal(new JsonWebToken(user.Tokens.AccessToken).Kid, new JsonWebToken(tokens.AccessToken).Kid);
+    }
+
+    [Fact]
+    public async Task Two_Auth_instances_on_one_database_issue_tokens_that_verify_with_one_key_set()
+    {
+        await using var second = await host.Stack.StartAuthAsync(LocalMemoHost.FastAuthSettings);
+        using var secondClient = new MemoClient(new SecondAuth(host, second.Url));
+        var user = await _client.NewUserAsync();
+        var fromSecond = await secondClient.LoginAsync(user.Email, user.Password);
+
+        using var jwksFirst = await _client.Auth(HttpMethod.Get, "/.well-known/jwks.json");
+        using var jwksSecond = await secondClient.Auth(HttpMethod.Get, "/.well-known/jwks.json");
+        Assert.Equal(await jwksFirst.Content.ReadAsStringAsync(), await jwksSecond.Content.ReadAsStringAsync());
+        var keys = new Microsoft.IdentityModel.Tokens.JsonWebKeySet(await jwksFirst.Content.ReadAsStringAsync()).GetSigningKeys();
+        foreach (var token in new[] { user.Tokens.AccessToken, fromSecond.AccessToken })
+        {
+            var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+            {
+                ValidIssuer = "memo-auth",
+                ValidAudience = "memo-api",
+                IssuerSigningKeys = keys,
+            });
+            Assert.True(result.IsValid, result.Exception?.Message);
+            using var notes = await _client.Notes(HttpMethod.Get, "/notes", token: token);
+            Assert.Equal(HttpStatusCode.OK, notes.StatusCode);
+        }
+
+        // A session made on one instance is refreshed and ended on the other.
+        using var refreshed = await _client.Auth(HttpMethod.Post, "/auth/refresh", new { refresh_token = fromSecond.RefreshToken });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Failed_logins_are_throttled_per_account_with_Retry_After_and_the_window_resets()
+    {
+        await using var strict = await host.Stack.StartAuthAsync(new Dictionary<string, string>
+        {
+            ["LoginThrottle__MaxFailuresPerAccount"] = "3",
+            ["LoginThrottle__Window"] = "00:00:03",
+        });
+        using var client = new MemoClient(new SecondAuth(host, strict.Url));
+        var user = await client.NewUserAsync();
+
+        // A success clears the account's failures.
+        await FailLoginsAsync(client, user.Email, 2);
+        await client.LoginAsync(user.Email, user.Password);
+        await FailLoginsAsync(client, user.Email, 3);
+
+        using var blocked = await client.Auth(HttpMethod.Post, "/auth/login", new { email = user.Email, password = user.Password });
+        await AuthScenarios.AssertProblemAsync(blocked, HttpStatusCode.TooManyRequests);
+        Assert.InRange(blocked.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
+
+        await Task.Delay(blocked.Headers.RetryAfter.Delta.Value + TimeSpan.FromMilliseconds(200));
+        await client.LoginAsync(user.Email, user.Password);
+    }
+
+    [Fact]
+    public async Task Failed_logins_are_throttled_per_client_address_across_accounts()
+    {
+        await using var strict = await host.Stack.StartAuthAsync(new Dictionary<string, string>
+        {
+            ["LoginThrottle__MaxFailuresPerAddress"] = "4",
+            ["LoginThrottle__Window"] = "00:00:02",
+        });
+        using var client = new MemoClient(new SecondAuth(host, strict.Url));
+        var user = await client.NewUserAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await FailLoginsAsync(client, $"spray-{Guid.NewGuid():N}@example.com", 1);
+        }
+
+        using var blocked = await client.Auth(HttpMethod.Post, "/auth/login", new { email = user.Email, password = user.Password });
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await client.LoginAsync(user.Email, user.Password);
+    }
+
+    [Fact]
+    public async Task A_raised_password_cost_rehashes_at_the_next_login()
+    {
+        var user = await _client.NewUserAsync();
+        Assert.Equal("600000", await StoredIterationsAsync(user.Id));
+        await using var stronger = await host.Stack.StartAuthAsync(new Dictionary<string, string> { ["Passwords__Iterations"] = "700000" });
+        using var client = new MemoClient(new SecondAuth(host, stronger.Url));
+        await client.LoginAsync(user.Email, user.Password);
+        Assert.Equal("700000", await StoredIterationsAsync(user.Id));
+        await _client.LoginAsync(user.Email, user.Password); // the old cost still verifies a newer hash
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static async Task FailLoginsAsync(MemoClient client, string email, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await client.Auth(HttpMethod.Post, "/auth/login", new { email, password = "wrong password" });
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+    }
+
+    private async Task<string> StoredIterationsAsync(Guid userId)
+    {
+        await using var connection = new NpgsqlConnection(await host.AuthDatabaseConnectionStringAsync());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT password_hash FROM users WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", userId);
+        return ((string)(await command.ExecuteScalarAsync())!).Split('$')[1];
+    }
+
+    private async Task<bool> RedisAnswersAsync()
+    {
+        try
+        {
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(host.Stack.Redis.ConnectionString);
+            return redis.IsConnected;
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The fixture's system seen through another Notes instance.</summary>
+    private sealed class SecondNotes(LocalMemoHost host, Uri notes) : DelegatingHost(host)
+    {
+        public override Uri NotesUrl => notes;
+    }
+
+    /// <summary>The fixture's system seen through another Auth instance.</summary>
+    private sealed class SecondAuth(LocalMemoHost host, Uri auth) : DelegatingHost(host)
+    {
+        public override Uri AuthUrl => auth;
+    }
+
+    private abstract class DelegatingHost(IMemoHost inner) : IMemoHost
+    {
+        public virtual Uri AuthUrl => inner.AuthUrl;
+
+        public virtual Uri NotesUrl => inner.NotesUrl;
+
+        public Task<string> AuthDatabaseConnectionStringAsync() => inner.AuthDatabaseConnectionStringAsync();
+
+        public Task<string> RedisConnectionStringAsync() => inner.RedisConnectionStringAsync();
+
+        public Task StopPostgresAsync() => inner.StopPostgresAsync();
+
+        public Task StartPostgresAsync() => inner.StartPostgresAsync();
+
+        public Task StopRedisAsync() => inner.StopRedisAsync();
+
+        public Task StartRedisAsync() => inner.StartRedisAsync();
+    }
+}

@@ -5,6 +5,7 @@ using Memo.Auth.Revocation;
 using Memo.Auth.Sessions;
 using Memo.Auth.Throttling;
 using Memo.ServiceDefaults.Authentication;
+
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -2,6 +2,7 @@ using Memo.Notes.Notes;
 using Memo.Notes.Revocation;
 using Memo.Notes.Tokens;
 using Memo.ServiceDefaults.Authentication;
+
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);

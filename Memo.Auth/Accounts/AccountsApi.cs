@@ -1,5 +1,7 @@
 using System.Security.Claims;
+
 using Memo.Auth.Passwords;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Memo.Auth.Accounts;

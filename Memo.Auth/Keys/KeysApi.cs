@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+
 using Memo.ServiceDefaults.Authentication;
+
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+
 using Microsoft.IdentityModel.Tokens;
 
 namespace Memo.Auth.Keys;

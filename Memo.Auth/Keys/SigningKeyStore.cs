@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
+
 using Memo.Auth.Sessions;
 using Memo.ServiceDefaults.Authentication;
+
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+
 using Npgsql;
 
 namespace Memo.Auth.Keys;

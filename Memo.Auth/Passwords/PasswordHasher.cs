@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+
 using Microsoft.Extensions.Options;
 
 namespace Memo.Auth.Passwords;

@@ -1,5 +1,6 @@
 using Memo.Auth.Sessions;
 using Memo.ServiceDefaults.Authentication;
+
 using StackExchange.Redis;
 
 namespace Memo.Auth.Revocation;

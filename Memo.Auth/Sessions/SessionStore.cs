@@ -1,5 +1,6 @@
 using Memo.Auth.Revocation;
 using Memo.ServiceDefaults.Authentication;
+
 using Npgsql;
 
 namespace Memo.Auth.Sessions;

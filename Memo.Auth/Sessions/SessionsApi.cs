@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
+
 using Memo.Auth.Accounts;
 using Memo.Auth.Passwords;
 using Memo.Auth.Revocation;
 using Memo.Auth.Throttling;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Memo.Auth.Sessions;

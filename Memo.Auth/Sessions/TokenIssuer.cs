@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+
 using Memo.Auth.Keys;
 using Memo.ServiceDefaults.Authentication;
+
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+
 using Microsoft.Extensions.Options;
+
 using StackExchange.Redis;
 
 namespace Memo.Auth.Throttling;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+
 using Npgsql;
 
 namespace Memo.DevHost.Infrastructure;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+
 using Microsoft.IdentityModel.Tokens;
 
 namespace Memo.Notes.Notes;

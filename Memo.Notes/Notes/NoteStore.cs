@@ -1,5 +1,7 @@
 using System.Text;
+
 using Npgsql;
+
 using NpgsqlTypes;
 
 namespace Memo.Notes.Notes;

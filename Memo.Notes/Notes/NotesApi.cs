@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
+
 using Memo.Notes.Revocation;
+
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+
 using Memo.ServiceDefaults.Authentication;
 
 namespace Memo.Notes.Revocation;

@@ -1,5 +1,7 @@
 using Memo.ServiceDefaults.Authentication;
+
 using Microsoft.Extensions.Options;
+
 using StackExchange.Redis;
 
 namespace Memo.Notes.Revocation;

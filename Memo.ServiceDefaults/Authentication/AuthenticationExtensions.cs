@@ -1,5 +1,7 @@
 using System.Security.Claims;
+
 using Memo.ServiceDefaults.Authentication;
+
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

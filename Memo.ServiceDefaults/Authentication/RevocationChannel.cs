@@ -1,4 +1,5 @@
 using System.Globalization;
+
 using StackExchange.Redis;
 
 namespace Memo.ServiceDefaults.Authentication;

@@ -1,6 +1,8 @@
 using System.Reflection;
+
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
 using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;

@@ -1,6 +1,8 @@
 using Memo.ServiceDefaults.Data;
+
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 using Npgsql;
 
 namespace Microsoft.Extensions.Hosting;

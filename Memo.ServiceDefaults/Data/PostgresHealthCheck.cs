@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 using Npgsql;
 
 namespace Memo.ServiceDefaults.Data;

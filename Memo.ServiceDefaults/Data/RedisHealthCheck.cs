@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 using StackExchange.Redis;
 
 namespace Memo.ServiceDefaults.Data;

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+
 using Npgsql;
+
 using StackExchange.Redis;
 
 namespace Memo.ServiceDefaults.Errors;

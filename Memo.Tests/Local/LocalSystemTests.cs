@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+
 using Memo.DevHost.Infrastructure;
 using Memo.Tests.Hosting;
 using Memo.Tests.Scenarios;
+
 using Microsoft.IdentityModel.JsonWebTokens;
+
 using Npgsql;
 
 namespace Memo.Tests.Local;

@@ -1,5 +1,7 @@
 using System.Net;
+
 using Memo.Tests.Hosting;
+
 using StackExchange.Redis;
 
 namespace Memo.Tests.Scenarios;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+
 using Memo.Tests.Hosting;
 
 namespace Memo.Tests.Scenarios;

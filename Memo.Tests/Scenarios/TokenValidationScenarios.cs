@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
+
 using Memo.Tests.Hosting;
+
 using Microsoft.IdentityModel.Tokens;
 
 namespace Memo.Tests.Scenarios;

@@ -1,0 +1,31 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// pgAdmin and Redis Insight only when asked for (launch profile "http-tools", or MEMO_TOOLS=true).
+var withTools = builder.Configuration.GetValue("MEMO_TOOLS", false);
+
+var postgres = builder.AddPostgres("postgres").WithDataVolume();
+var cache = builder.AddRedis("cache");
+if (withTools)
+{
+    postgres.WithPgAdmin();
+    cache.WithRedisInsight();
+}
+
+// A database per service; the names are the connection-string keys the services read.
+var authdb = postgres.AddDatabase("authdb");
+var notesdb = postgres.AddDatabase("notesdb");
+
+var auth = builder.AddProject<Projects.Memo_Auth>("auth")
+    .WithReference(authdb).WaitFor(authdb)
+    .WithReference(cache).WaitFor(cache)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.AddProject<Projects.Memo_Notes>("notes")
+    .WithReference(notesdb).WaitFor(notesdb)
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(auth).WaitFor(auth)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

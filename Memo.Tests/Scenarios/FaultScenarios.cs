@@ -118,6 +118,17 @@ public abstract class FaultScenarios(IMemoHost host) : IDisposable
         }
 
         await _client.WaitForStatusAsync(() => _client.Notes(HttpMethod.Get, "/notes", token: revokedDuring.Tokens.AccessToken), HttpStatusCode.Unauthorized, Recovery);
+
+        // Redis came back empty: Auth writes back both revocations, the one from before the outage and the one made during it.
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(await host.RedisConnectionStringAsync()))
+        {
+            foreach (var user in new[] { revokedBefore, revokedDuring })
+            {
+                var sid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(user.Tokens.AccessToken).GetClaim("sid").Value;
+                await WaitUntilAsync(() => redis.GetDatabase().KeyExistsAsync($"memo:revoked:sid:{sid}"), TimeSpan.FromSeconds(5));
+            }
+        }
+
         using var stillRefused = await _client.Notes(HttpMethod.Get, "/notes", token: revokedBefore.Tokens.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, stillRefused.StatusCode);
         using var stillServed = await _client.Notes(HttpMethod.Get, "/notes", token: live.Tokens.AccessToken);

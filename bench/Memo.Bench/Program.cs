@@ -1,0 +1,174 @@
+// The load benchmark: starts the local stack (Release build), seeds users and notes, runs each scenario with wrk at
+// several connection counts, prints a table and writes JSON. Usage: see bench/run.sh and docs/performance.md.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Memo.DevHost.Infrastructure;
+
+var full = args.Contains("--full");
+var users = IntArg("--users", 100);
+var notesPerUser = IntArg("--notes", 10_000) / users;
+var duration = full ? 15 : 3;
+int[] connections = full ? [1, 8, 32, 64] : [8, 32];
+var output = StringArg("--out", Path.Combine(Environment.CurrentDirectory, "bench-results.json"));
+var scripts = Path.Combine(AppContext.BaseDirectory, "scenarios");
+const string Password = "bench password 1";
+
+Console.WriteLine($"Starting the stack ({(full ? "full" : "short")} mode)...");
+await using var stack = await LocalStack.StartAsync();
+await using var auth = await stack.StartAuthAsync();
+await using var notes = await stack.StartNotesAsync(auth.Url);
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+
+Console.WriteLine($"Seeding {users} users and {users * notesPerUser} notes...");
+var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
+var emails = Enumerable.Range(0, users).Select(i => $"bench-{i}-{Guid.NewGuid():N}@example.com").ToArray();
+var tokens = new string[users];
+await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+{
+    (await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/register"), new { email = emails[i], password = Password }, ct)).EnsureSuccessStatusCode();
+    tokens[i] = (await LoginAsync(emails[i], ct)).GetProperty("access_token").GetString()!;
+});
+var noteIds = new List<(int User, string Id)>();
+await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
+{
+    var user = n % users;
+    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(notes.Url, "/notes"))
+    {
+        Content = JsonContent.Create(new { title = $"note {n} {words[n % words.Length]}", content = $"body of note {n} about {words[(n / 7) % words.Length]}", tags = new[] { words[n % 3] } }),
+    };
+    request.Headers.Authorization = new("Bearer", tokens[user]);
+    using var response = await http.SendAsync(request, ct);
+    response.EnsureSuccessStatusCode();
+    var id = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetString()!;
+    lock (noteIds)
+    {
+        noteIds.Add((user, id));
+    }
+});
+
+var scenarios = new (string Name, string Script, Uri Target)[]
+{
+    ("alive (floor)", "alive.lua", notes.Url),
+    ("notes get-by-id", "get-by-id.lua", notes.Url),
+    ("notes list", "list.lua", notes.Url),
+    ("notes search", "search.lua", notes.Url),
+    ("notes create", "create.lua", notes.Url),
+    ("notes update If-Match", "update.lua", notes.Url),
+    ("auth refresh", "refresh.lua", auth.Url),
+    ("auth login", "login.lua", auth.Url),
+};
+
+var results = new List<Result>();
+Console.WriteLine();
+Console.WriteLine($"{"scenario",-22} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"auth cpu",8} {"notes cpu",9} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8}");
+foreach (var (name, script, target) in scenarios)
+{
+    foreach (var c in connections)
+    {
+        var dataFile = await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(c) : null);
+        var before = Snapshot();
+        var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, dataFile);
+        var after = Snapshot();
+        var r = new Result(name, c, duration, json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6),
+            json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
+            json.GetProperty("non2xx").GetInt64() + json.GetProperty("socket_errors").GetInt64(),
+            after.Auth - before.Auth, after.Notes - before.Notes, wrkCpu,
+            Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - wrkCpu),
+            PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId));
+        results.Add(r);
+        var rate = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+        Console.WriteLine(FormattableString.Invariant(
+            $"{r.Scenario,-22} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P99Ms,7:F2} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0}"));
+    }
+}
+
+await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new { mode = full ? "full" : "short", cores = Environment.ProcessorCount, users, notes = noteIds.Count, results },
+    new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine();
+Console.WriteLine($"CPU columns are CPU-seconds used during the run ({Environment.ProcessorCount} cores x {duration} s available); \"other\" is PostgreSQL, Redis and the rest of the machine.");
+Console.WriteLine($"Results written to {output}");
+return results.Any(r => r.Errors > 0) ? 1 : 0;
+
+async Task<JsonElement> LoginAsync(string email, CancellationToken ct)
+{
+    using var response = await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/login"), new { email, password = Password }, ct);
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+}
+
+// Fresh sessions for each refresh run (the last run spent the previous ones): two per connection, split over wrk's two threads.
+async Task<string[][]> RefreshTokensAsync(int c)
+{
+    var all = new string[2 * c + 4];
+    await Parallel.ForEachAsync(Enumerable.Range(0, all.Length), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (i, ct) =>
+        all[i] = (await LoginAsync(emails[i % users], ct)).GetProperty("refresh_token").GetString()!);
+    return [all[..(all.Length / 2)], all[(all.Length / 2)..]];
+}
+
+async Task<string> WriteDataAsync(string[][]? refresh)
+{
+    var lua = new StringBuilder();
+    lua.Append("password = \"").Append(Password).AppendLine("\"");
+    lua.Append("tokens = {").AppendJoin(",", tokens.Select(t => $"\"{t}\"")).AppendLine("}");
+    lua.Append("emails = {").AppendJoin(",", emails.Select(e => $"\"{e}\"")).AppendLine("}");
+    lua.Append("notes = {").AppendJoin(",", noteIds.Take(5000).Select(n => $"{{{n.User + 1},\"{n.Id}\"}}")).AppendLine("}");
+    lua.Append("refresh = {").AppendJoin(",", (refresh ?? []).Select(q => "{" + string.Join(",", q.Select(t => $"\"{t}\"")) + "}")).AppendLine("}");
+    var path = Path.Combine(stack.LogDirectory, "bench-data.lua");
+    await File.WriteAllTextAsync(path, lua.ToString());
+    return path;
+}
+
+async Task<(JsonElement Json, double CpuSeconds)> RunWrkAsync(string script, Uri target, int c, string dataFile)
+{
+    // bash's `times` reports the CPU its children (wrk) used.
+    var info = new ProcessStartInfo("bash", ["-c", $"wrk -t2 -c{c} -d{duration}s --timeout 5s -s '{script}' '{target}' && times"])
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    };
+    info.Environment["BENCH_DIR"] = Path.GetDirectoryName(script)!;
+    info.Environment["BENCH_DATA"] = dataFile;
+    using var wrk = Process.Start(info)!;
+    var stdout = await wrk.StandardOutput.ReadToEndAsync();
+    var stderr = await wrk.StandardError.ReadToEndAsync();
+    await wrk.WaitForExitAsync();
+    var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    var json = lines.LastOrDefault(l => l.StartsWith('{')) ?? throw new InvalidOperationException($"wrk failed:\n{stdout}\n{stderr}");
+    var children = lines[^1].Split(' ').Select(ParseBashTime).Sum();
+    return (JsonDocument.Parse(json).RootElement.Clone(), children);
+}
+
+static double ParseBashTime(string text) // "1m2.345s"
+{
+    var m = text.Split('m');
+    return double.Parse(m[0], CultureInfo.InvariantCulture) * 60 + double.Parse(m[1].TrimEnd('s'), CultureInfo.InvariantCulture);
+}
+
+(double Auth, double Notes, double Machine) Snapshot() => (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), MachineBusySeconds());
+
+static double CpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // utime + stime, in USER_HZ
+}
+
+static double MachineBusySeconds()
+{
+    var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+    return (cpu.Sum() - cpu[3] - cpu[4]) / 100.0; // all but idle and iowait
+}
+
+static double PeakRssMb(int pid) =>
+    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+        .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
+
+int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out var v) ? v : fallback;
+
+string StringArg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
+internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms,
+    long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double WrkCpuSeconds, double OtherCpuSeconds, double AuthPeakRssMb, double NotesPeakRssMb);

@@ -6,7 +6,6 @@ using Memo.Auth.Sessions;
 using Memo.Auth.Throttling;
 using Memo.ServiceDefaults.Authentication;
 
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,10 +14,10 @@ builder.AddPostgresDatabase("authdb");
 builder.AddRedisCache("cache");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
 
-builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<LoginThrottleOptions>().BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<SigningKeyOptions>().BindConfiguration(SigningKeyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddValidatedOptions<TokenOptions>(TokenOptions.SectionName);
+builder.Services.AddValidatedOptions<PasswordOptions>(PasswordOptions.SectionName);
+builder.Services.AddValidatedOptions<LoginThrottleOptions>(LoginThrottleOptions.SectionName);
+builder.Services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.SectionName);
 
 builder.Services.AddSingleton<SigningKeyStore>();
 builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
@@ -34,7 +33,6 @@ builder.Services.AddHostedService<SigningKeyReloader>();
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();
-builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
@@ -47,16 +45,7 @@ if (args is ["rotate-signing-key"])
     return;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-
-app.MapOpenApi();
-if (app.Environment.IsDevelopment())
-{
-    app.MapScalarApiReference();
-}
-
-app.MapDefaultEndpoints();
+app.UseApiDefaults();
 app.MapKeys();
 app.MapGroup("/auth").WithTags("Auth").MapAccounts().MapSessions();
 

@@ -3,7 +3,6 @@ using Memo.Notes.Revocation;
 using Memo.Notes.Tokens;
 using Memo.ServiceDefaults.Authentication;
 
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,8 +11,8 @@ builder.AddPostgresDatabase("notesdb");
 builder.AddRedisCache("cache");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
 
-builder.Services.AddOptions<JwksOptions>().BindConfiguration(JwksOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<RevocationOptions>().BindConfiguration(RevocationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddValidatedOptions<JwksOptions>(JwksOptions.SectionName);
+builder.Services.AddValidatedOptions<RevocationOptions>(RevocationOptions.SectionName);
 
 // Memo.Auth is found by service discovery under the name "auth" (services__auth__http__0 and friends).
 builder.RequireServiceEndpoint("auth");
@@ -31,22 +30,12 @@ builder.Services.AddSingleton<NoteStore>();
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();
-builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync(typeof(Program).Assembly);
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-
-app.MapOpenApi();
-if (app.Environment.IsDevelopment())
-{
-    app.MapScalarApiReference();
-}
-
-app.MapDefaultEndpoints();
+app.UseApiDefaults();
 app.MapNotes();
 
 app.Run();

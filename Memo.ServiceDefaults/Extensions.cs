@@ -14,6 +14,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+using Scalar.AspNetCore;
+
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
@@ -41,6 +43,7 @@ public static class Extensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -96,6 +99,31 @@ public static class Extensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
         return builder;
+    }
+
+    /// <summary>Binds <typeparamref name="TOptions"/> to a configuration section and validates its data annotations at start.</summary>
+    public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateDataAnnotations().ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// The request pipeline every Memo API shares: problem details for errors, the OpenAPI document
+    /// (<c>/openapi/v1.json</c>; the browsable reference at <c>/scalar</c> in Development only) and the health endpoints.
+    /// </summary>
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        return app.MapDefaultEndpoints();
     }
 
     /// <summary>

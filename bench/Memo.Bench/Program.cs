@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+
 using Memo.DevHost.Infrastructure;
 
 var full = args.Contains("--full");

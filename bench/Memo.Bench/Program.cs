@@ -14,6 +14,7 @@ var notesPerUser = IntArg("--notes", 10_000) / users;
 var duration = full ? 15 : 3;
 int[] connections = full ? [1, 8, 32, 64] : [8, 32];
 var output = StringArg("--out", Path.Combine(Environment.CurrentDirectory, "bench-results.json"));
+var only = StringArg("--scenario", ""); // a part of a scenario name, to run only those
 var scripts = Path.Combine(AppContext.BaseDirectory, "scenarios");
 const string Password = "bench password 1";
 
@@ -65,7 +66,7 @@ var scenarios = new (string Name, string Script, Uri Target)[]
 var results = new List<Result>();
 Console.WriteLine();
 Console.WriteLine($"{"scenario",-22} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"auth cpu",8} {"notes cpu",9} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8}");
-foreach (var (name, script, target) in scenarios)
+foreach (var (name, script, target) in scenarios.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
 {
     foreach (var c in connections)
     {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 
 using Memo.ServiceDefaults.Authentication;
 
@@ -26,6 +27,7 @@ public static class AuthenticationExtensions
             .Configure<IOptions<JwtOptions>, ISigningKeySource>((options, jwt, keys) =>
             {
                 options.MapInboundClaims = false;
+                options.SaveToken = false; // nothing reads it back; storing it costs an allocation per request
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = jwt.Value.Issuer,
@@ -75,18 +77,20 @@ public static class AuthenticationExtensions
         }
     }
 
-    // Malformed tokens are the validator's to reject (401); here they just have no kid.
+    // Decodes the header only: the validator parses the whole token right after. Malformed tokens are the validator's
+    // to reject (401); here they just have no kid.
     private static string? ReadKeyId(string token)
     {
         try
         {
-            return new JsonWebToken(token).Kid;
+            var dot = token.IndexOf('.', StringComparison.Ordinal);
+            using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(dot > 0 ? token[..dot] : token));
+            return header.RootElement.ValueKind == JsonValueKind.Object
+                && header.RootElement.TryGetProperty("kid", out var kid) && kid.ValueKind == JsonValueKind.String
+                ? kid.GetString()
+                : null;
         }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-        catch (SecurityTokenException)
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
         {
             return null;
         }

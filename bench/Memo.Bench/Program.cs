@@ -11,7 +11,7 @@ using Memo.DevHost.Infrastructure;
 var full = args.Contains("--full");
 var users = IntArg("--users", 100);
 var notesPerUser = IntArg("--notes", 10_000) / users;
-var duration = full ? 15 : 3;
+var duration = IntArg("--duration", full ? 15 : 3); // seconds per measured run
 int[] connections = full ? [1, 8, 32, 64] : [8, 32];
 var output = StringArg("--out", Path.Combine(Environment.CurrentDirectory, "bench-results.json"));
 var only = StringArg("--scenario", ""); // a part of a scenario name, to run only those
@@ -68,11 +68,13 @@ Console.WriteLine();
 Console.WriteLine($"{"scenario",-22} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"auth cpu",8} {"notes cpu",9} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8}");
 foreach (var (name, script, target) in scenarios.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
 {
+    // An unmeasured warm-up run first, so the table shows the JIT-compiled steady state, not the first seconds of it.
+    await RunWrkAsync(Path.Combine(scripts, script), target, connections[0], 1, await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(connections[0]) : null));
     foreach (var c in connections)
     {
         var dataFile = await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(c) : null);
         var before = Snapshot();
-        var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, dataFile);
+        var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, duration, dataFile);
         var after = Snapshot();
         var r = new Result(name, c, duration, json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6),
             json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
@@ -123,10 +125,10 @@ async Task<string> WriteDataAsync(string[][]? refresh)
     return path;
 }
 
-async Task<(JsonElement Json, double CpuSeconds)> RunWrkAsync(string script, Uri target, int c, string dataFile)
+async Task<(JsonElement Json, double CpuSeconds)> RunWrkAsync(string script, Uri target, int c, int seconds, string dataFile)
 {
     // bash's `times` reports the CPU its children (wrk) used.
-    var info = new ProcessStartInfo("bash", ["-c", $"wrk -t2 -c{c} -d{duration}s --timeout 5s -s '{script}' '{target}' && times"])
+    var info = new ProcessStartInfo("bash", ["-c", $"wrk -t2 -c{c} -d{seconds}s --timeout 5s -s '{script}' '{target}' && times"])
     {
         RedirectStandardOutput = true,
         RedirectStandardError = true,

@@ -22,10 +22,13 @@ public static class AuthenticationExtensions
     public static TBuilder AddMemoAuthentication<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddValidatedOptions<JwtOptions>(JwtOptions.SectionName);
+        builder.Services.AddSingleton<CachingTokenHandler>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, ISigningKeySource>((options, jwt, keys) =>
+            .Configure<IOptions<JwtOptions>, ISigningKeySource, CachingTokenHandler>((options, jwt, keys, handler) =>
             {
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(handler);
                 options.MapInboundClaims = false;
                 options.SaveToken = false; // nothing reads it back; storing it costs an allocation per request
                 options.TokenValidationParameters = new TokenValidationParameters

@@ -15,6 +15,7 @@ var duration = IntArg("--duration", full ? 15 : 3); // seconds per measured run
 int[] connections = full ? [1, 8, 32, 64] : [8, 32];
 var output = StringArg("--out", Path.Combine(Environment.CurrentDirectory, "bench-results.json"));
 var only = StringArg("--scenario", ""); // a part of a scenario name, to run only those
+var profile = StringArg("--profile", ""); // "auth" or "notes": an extra, profiled run of each scenario (see Profiler)
 var scripts = Path.Combine(AppContext.BaseDirectory, "scenarios");
 const string Password = "bench password 1";
 
@@ -87,6 +88,11 @@ foreach (var (name, script, target) in scenarios.Where(s => s.Name.Contains(only
         Console.WriteLine(FormattableString.Invariant(
             $"{r.Scenario,-22} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P99Ms,7:F2} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0}"));
     }
+
+    if (profile is "auth" or "notes")
+    {
+        await ProfileAsync(name, script, target, profile == "auth" ? auth.ProcessId : notes.ProcessId);
+    }
 }
 
 await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new { mode = full ? "full" : "short", cores = Environment.ProcessorCount, users, notes = noteIds.Count, results },
@@ -95,6 +101,22 @@ Console.WriteLine();
 Console.WriteLine($"CPU columns are CPU-seconds used during the run ({Environment.ProcessorCount} cores x {duration} s available); \"other\" is PostgreSQL, Redis and the rest of the machine.");
 Console.WriteLine($"Results written to {output}");
 return results.Any(r => r.Errors > 0) ? 1 : 0;
+
+// A run of its own (tracing slows the service down) at the highest connection count, traced after a second of load.
+async Task ProfileAsync(string name, string script, Uri target, int processId)
+{
+    var c = connections[^1];
+    var load = RunWrkAsync(Path.Combine(scripts, script), target, c, duration + 2, await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(c) : null));
+    await Task.Delay(TimeSpan.FromSeconds(1));
+    var file = $"{Path.ChangeExtension(output, null)}-{profile}-{string.Concat(name.Where(char.IsAsciiLetterOrDigit))}";
+    var speedscope = await Profiler.CollectAsync(processId, TimeSpan.FromSeconds(duration), file);
+    await load;
+    Console.WriteLine($"    {profile} CPU profile at {c} connections ({speedscope}), share of busy samples:");
+    foreach (var (category, percent) in Profiler.Summarize(speedscope))
+    {
+        Console.WriteLine(FormattableString.Invariant($"      {category,-34} {percent,5:F1}%"));
+    }
+}
 
 async Task<JsonElement> LoginAsync(string email, CancellationToken ct)
 {

@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+
+using Memo.ServiceDefaults.Authentication;
+
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Memo.Tests.Authentication;
+
+/// <summary>The cache in front of token validation: it saves signature checks and never accepts more than validation would.</summary>
+public sealed class CachingTokenHandlerTests : IDisposable
+{
+    private readonly ManualClock clock = new(DateTimeOffset.UtcNow);
+    private readonly RsaSecurityKey key = new(RSA.Create(2048)) { KeyId = "k1" };
+    private readonly CachingTokenHandler handler;
+    private int keyLookups;
+
+    public CachingTokenHandlerTests() => handler = new CachingTokenHandler(clock);
+
+    [Fact]
+    public async Task A_token_validated_once_is_not_checked_again_within_the_entry_lifetime()
+    {
+        var token = Mint(TimeSpan.FromMinutes(15));
+
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        clock.Advance(CachingTokenHandler.EntryLifetime - TimeSpan.FromSeconds(1));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.Equal(1, keyLookups);
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.Equal(2, keyLookups);
+    }
+
+    [Fact]
+    public async Task A_cached_token_is_refused_once_it_has_expired()
+    {
+        // The validator reads the real clock, so this one waits for a real expiry (a token living 2 s, no skew).
+        using var realTime = new CachingTokenHandler(TimeProvider.System);
+        var expires = DateTimeOffset.UtcNow.AddSeconds(2);
+        var token = Mint(TimeSpan.FromSeconds(2));
+        var noSkew = Parameters();
+        noSkew.ClockSkew = TimeSpan.Zero;
+        Assert.True((await realTime.ValidateTokenAsync(token, noSkew)).IsValid);
+
+        await Task.Delay(expires.AddSeconds(1.5) - DateTimeOffset.UtcNow);
+
+        var result = await realTime.ValidateTokenAsync(token, noSkew);
+        Assert.False(result.IsValid);
+        Assert.IsType<SecurityTokenExpiredException>(result.Exception);
+    }
+
+    [Fact]
+    public async Task A_failed_validation_is_not_remembered()
+    {
+        var token = Mint(TimeSpan.FromMinutes(15));
+        var wrongAudience = Parameters();
+        wrongAudience.ValidAudience = "someone-else";
+
+        Assert.False((await handler.ValidateTokenAsync(token, wrongAudience)).IsValid);
+        Assert.False((await handler.ValidateTokenAsync(token, wrongAudience)).IsValid);
+        Assert.Equal(2, keyLookups);
+    }
+
+    [Fact]
+    public async Task Each_request_gets_its_own_copy_of_the_identity()
+    {
+        var token = Mint(TimeSpan.FromMinutes(15));
+        var first = await handler.ValidateTokenAsync(token, Parameters());
+        first.ClaimsIdentity.AddClaim(new Claim("role", "admin"));
+
+        var second = await handler.ValidateTokenAsync(token, Parameters());
+
+        Assert.Equal("user-1", second.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
+        Assert.Null(second.ClaimsIdentity.FindFirst("role"));
+    }
+
+    public void Dispose()
+    {
+        handler.Dispose();
+        key.Rsa.Dispose();
+    }
+
+    private string Mint(TimeSpan lifetime) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "memo-auth",
+        Audience = "memo-api",
+        Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "user-1")]),
+        IssuedAt = clock.GetUtcNow().UtcDateTime,
+        NotBefore = clock.GetUtcNow().UtcDateTime,
+        Expires = (clock.GetUtcNow() + lifetime).UtcDateTime,
+        TokenType = JwtOptions.TokenType,
+        SigningCredentials = new SigningCredentials(key, JwtOptions.Algorithm),
+    });
+
+    private TokenValidationParameters Parameters() => new()
+    {
+        ValidIssuer = "memo-auth",
+        ValidAudience = "memo-api",
+        ValidAlgorithms = [JwtOptions.Algorithm],
+        ValidTypes = [JwtOptions.TokenType],
+        ClockSkew = JwtOptions.ClockSkew,
+        IssuerSigningKeyResolver = (_, _, _, _) =>
+        {
+            keyLookups++;
+            return [key];
+        },
+    };
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset now = start;
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public void Advance(TimeSpan by) => now += by;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+/// <summary>
+/// A CPU profile of one service under load, taken with dotnet-trace (thread-time sampling, about 100 Hz), and the share
+/// of its busy samples spent under each kind of work, so that "what limits this scenario" is measured, not guessed.
+/// </summary>
+internal static class Profiler
+{
+    // Each category is a sample whose stack holds a frame containing one of these texts. Categories may overlap
+    // (a signature check is part of token validation).
+    private static readonly (string Category, string[] Frames)[] Categories =
+    [
+        ("token validation (JwtBearer)", ["JwtBearerHandler.HandleAuthenticateAsync"]),
+        ("  of which RSA signature check", ["AsymmetricSignatureProvider.Verify"]),
+        ("  of which revocation check", ["RefuseRevokedSessionAsync"]),
+        ("token signing", ["AsymmetricSignatureProvider.Sign"]),
+        ("password hashing (PBKDF2)", ["Pbkdf2"]),
+        ("PostgreSQL client (Npgsql)", ["Npgsql!"]),
+        ("Redis client", ["StackExchange.Redis!"]),
+        ("JSON", ["System.Text.Json!"]),
+        ("logging", ["Microsoft.Extensions.Logging"]),
+        ("OpenTelemetry", ["OpenTelemetry"]),
+        ("GC (suspension, finalizers)", ["PollGC", "RunFinalizers"]),
+    ];
+
+    // Thread-time samples say "running managed code" (CPU_TIME) or "in native code" (UNMANAGED_CODE_TIME). Native time
+    // counts as busy (crypto, socket calls) unless the thread called into it to wait.
+    private static readonly string[] IdleCallers = ["Wait", "Sleep", "Interop+Sys.Read("];
+
+    public static async Task<string> CollectAsync(int processId, TimeSpan length, string outputBase)
+    {
+        var tool = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-trace");
+        var info = new ProcessStartInfo(File.Exists(tool) ? tool : "dotnet-trace",
+            ["collect", "-p", $"{processId}", "--profile", "dotnet-sampled-thread-time", "--format", "Speedscope",
+             "--duration", length.ToString(@"dd\:hh\:mm\:ss"), "-o", outputBase + ".nettrace"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var trace = Process.Start(info)!;
+        var output = await trace.StandardOutput.ReadToEndAsync() + await trace.StandardError.ReadToEndAsync();
+        await trace.WaitForExitAsync();
+        var speedscope = outputBase + ".speedscope.json";
+        return trace.ExitCode == 0 && File.Exists(speedscope) ? speedscope : throw new InvalidOperationException($"dotnet-trace failed:\n{output}");
+    }
+
+    /// <summary>The share of busy (managed CPU) sample time under each category, in percent.</summary>
+    public static IEnumerable<(string Category, double Percent)> Summarize(string speedscopePath)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(speedscopePath));
+        var frames = document.RootElement.GetProperty("shared").GetProperty("frames").EnumerateArray()
+            .Select(f => f.GetProperty("name").GetString()!).ToArray();
+        var matches = frames.Select(name => Categories.Select(c => c.Frames.Any(name.Contains)).ToArray()).ToArray();
+        var busy = 0.0;
+        var perCategory = new double[Categories.Length];
+        foreach (var profile in document.RootElement.GetProperty("profiles").EnumerateArray())
+        {
+            // An evented profile opens and closes frames; its leaf pseudo-frame says whether the thread was running.
+            var stack = new List<int>();
+            var last = 0.0;
+            foreach (var e in profile.GetProperty("events").EnumerateArray())
+            {
+                var at = e.GetProperty("at").GetDouble();
+                if (IsBusy(stack, frames))
+                {
+                    busy += at - last;
+                    for (var c = 0; c < Categories.Length; c++)
+                    {
+                        if (stack.Any(f => matches[f][c]))
+                        {
+                            perCategory[c] += at - last;
+                        }
+                    }
+                }
+
+                last = at;
+                if (e.GetProperty("type").GetString() == "O")
+                {
+                    stack.Add(e.GetProperty("frame").GetInt32());
+                }
+                else
+                {
+                    stack.RemoveAt(stack.Count - 1);
+                }
+            }
+        }
+
+        return Categories.Select((c, i) => (c.Category, busy > 0 ? 100 * perCategory[i] / busy : 0));
+    }
+
+    private static bool IsBusy(List<int> stack, string[] frames) => stack.Count > 1 && frames[stack[^1]] switch
+    {
+        "CPU_TIME" => true,
+        "UNMANAGED_CODE_TIME" => frames[stack[^2]] is var caller && !caller.StartsWith('?') && !IdleCallers.Any(caller.Contains),
+        _ => false,
+    };
+}

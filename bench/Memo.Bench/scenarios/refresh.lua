@@ -2,7 +2,7 @@ dofile(os.getenv("BENCH_DIR") .. "/common.lua")
 dofile(os.getenv("BENCH_DATA"))
 -- A refresh token is single-use: each thread keeps a queue, spends one per request and queues the one each response returns.
 local queue
-function init(args)
+function prepare()
   queue = refresh[id]
 end
 function request()
@@ -10,6 +10,7 @@ function request()
   return wrk.format("POST", "/auth/refresh", { ["Content-Type"] = "application/json" }, '{"refresh_token":"' .. token .. '"}')
 end
 function response(status, headers, body)
+  check(status)
   local next = body:match('"refresh_token":"([^"]+)"')
   if next then table.insert(queue, next) end
 end

@@ -11,7 +11,8 @@ namespace Memo.ServiceDefaults.Authentication;
 /// pays for the RSA signature check about once a minute rather than once per request (it was the largest single cost of
 /// a Notes read; docs/performance.md). Only successful validations are kept, keyed by the exact token text, never past
 /// the token's expiry and at most <see cref="EntryLifetime"/>, so a signing key withdrawn from the JWKS stops working
-/// within that time. Revocation is not cached here: JwtBearer's OnTokenValidated checks it on every request.
+/// within that time. Each service validates with one fixed set of parameters, so the token alone is the key.
+/// Revocation is not cached here: JwtBearer's OnTokenValidated checks it on every request.
 /// </summary>
 public sealed class CachingTokenHandler(TimeProvider time) : JsonWebTokenHandler, IDisposable
 {

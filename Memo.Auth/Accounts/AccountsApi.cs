@@ -25,7 +25,7 @@ public static class AccountsApi
     private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> RegisterAsync(
         RegisterRequest request, UserStore users, PasswordHasher passwords, CancellationToken ct)
     {
-        var user = await users.CreateAsync(request.Email, request.DisplayName, passwords.Hash(request.Password), ct);
+        var user = await users.CreateAsync(request.Email, request.DisplayName, await passwords.HashAsync(request.Password, ct), ct);
         return user is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "An account with this email already exists.")
             : TypedResults.Created($"/auth/me", new UserResponse(user.Id, user.Email, user.DisplayName));

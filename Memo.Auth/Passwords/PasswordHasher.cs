@@ -9,24 +9,34 @@ namespace Memo.Auth.Passwords;
 /// <summary>
 /// PBKDF2-HMAC-SHA256 with a 128-bit random salt and a 256-bit hash, stored as <c>pbkdf2-sha256${iterations}${salt}${hash}</c>.
 /// </summary>
-public sealed class PasswordHasher(IOptions<PasswordOptions> options)
+public sealed class PasswordHasher : IDisposable
 {
     private const string Scheme = "pbkdf2-sha256";
     private const int SaltBytes = 16;
     private const int HashBytes = 32;
-    private readonly int _iterations = options.Value.Iterations;
+    private readonly int _iterations;
+
+    // A hash is about a tenth of a second of one core. Running more at once than there are cores only time-slices
+    // them, and on the thread pool they would hold the threads every other request needs: the rest wait here, holding
+    // no thread, and each runs on a thread of its own.
+    private readonly SemaphoreSlim _cores = new(Environment.ProcessorCount);
 
     // Verified against when the email is unknown, so that case costs as much as a wrong password.
-    private readonly Lazy<string> _decoy = new(() => new PasswordHasher(options).Hash(Guid.NewGuid().ToString()));
+    private readonly Lazy<string> _decoy;
 
-    public string Hash(string password)
+    public PasswordHasher(IOptions<PasswordOptions> options)
     {
-        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Derive(password, salt, _iterations);
-        return string.Join('$', Scheme, _iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
+        _iterations = options.Value.Iterations;
+        _decoy = new(() => Format(_iterations, RandomNumberGenerator.GetBytes(SaltBytes), RandomNumberGenerator.GetBytes(HashBytes)));
     }
 
-    public PasswordCheck Verify(string password, string? storedHash)
+    public async Task<string> HashAsync(string password, CancellationToken ct)
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        return Format(_iterations, salt, await DeriveAsync(password, salt, _iterations, ct));
+    }
+
+    public async Task<PasswordCheck> VerifyAsync(string password, string? storedHash, CancellationToken ct)
     {
         var parts = (storedHash ?? _decoy.Value).Split('$');
         if (parts is not [Scheme, var iterationsText, var saltText, var hashText]
@@ -35,14 +45,32 @@ public sealed class PasswordHasher(IOptions<PasswordOptions> options)
             throw new FormatException("Unrecognized password hash format.");
         }
 
-        var matches = CryptographicOperations.FixedTimeEquals(Derive(password, Convert.FromBase64String(saltText), iterations), Convert.FromBase64String(hashText));
+        var derived = await DeriveAsync(password, Convert.FromBase64String(saltText), iterations, ct);
+        var matches = CryptographicOperations.FixedTimeEquals(derived, Convert.FromBase64String(hashText));
         return storedHash is null || !matches ? PasswordCheck.Failed
             : iterations != _iterations ? PasswordCheck.SucceededRehashNeeded
             : PasswordCheck.Succeeded;
     }
 
-    private static byte[] Derive(string password, byte[] salt, int iterations) =>
-        Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+    public void Dispose() => _cores.Dispose();
+
+    private async Task<byte[]> DeriveAsync(string password, byte[] salt, int iterations, CancellationToken ct)
+    {
+        await _cores.WaitAsync(ct);
+        try
+        {
+            return await Task.Factory.StartNew(
+                () => Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, HashBytes),
+                ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            _cores.Release();
+        }
+    }
+
+    private static string Format(int iterations, byte[] salt, byte[] hash) =>
+        string.Join('$', Scheme, iterations.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(salt), Convert.ToBase64String(hash));
 }
 
 public enum PasswordCheck

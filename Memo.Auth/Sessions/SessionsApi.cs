@@ -50,7 +50,7 @@ public static class SessionsApi
 
         // An unknown email is checked against a decoy hash: same work, same answer, as a wrong password.
         var user = await users.FindByEmailAsync(email, ct);
-        var check = passwords.Verify(request.Password, user?.PasswordHash);
+        var check = await passwords.VerifyAsync(request.Password, user?.PasswordHash, ct);
         if (user is null || check == PasswordCheck.Failed)
         {
             await throttle.RecordFailureAsync(email, address);
@@ -60,7 +60,7 @@ public static class SessionsApi
         await throttle.ResetAsync(email);
         if (check == PasswordCheck.SucceededRehashNeeded)
         {
-            await users.UpdatePasswordHashAsync(user.Id, passwords.Hash(request.Password), ct);
+            await users.UpdatePasswordHashAsync(user.Id, await passwords.HashAsync(request.Password, ct), ct);
         }
 
         return TypedResults.Ok(Respond(tokens, time, user.Id, await sessions.CreateAsync(user.Id, ct)));

@@ -47,6 +47,10 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>The Npgsql connection string of a database on this server, as Aspire would inject it.</summary>
+    /// <remarks>
+    /// The server shares this machine's cores with the services: a pool larger than about two connections per core only
+    /// adds backends that take turns on the same cores (measured in docs/performance.md), so requests queue in the pool.
+    /// </remarks>
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder
         {
@@ -55,6 +59,7 @@ public sealed class PostgresServer : IAsyncDisposable
             Username = OsUser,
             Password = Password,
             Database = database,
+            MaxPoolSize = 2 * Environment.ProcessorCount,
         }.ConnectionString;
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

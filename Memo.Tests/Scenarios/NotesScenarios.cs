@@ -121,6 +121,7 @@ public abstract class NotesScenarios(IMemoHost host) : IDisposable
         Assert.Equal([korean.Id], (await _client.ListAsync(token, "?q=" + Uri.EscapeDataString("서비스"))).Items.Select(n => n.Id));
         Assert.Equal([english.Id], (await _client.ListAsync(token, "?q=milk")).Items.Select(n => n.Id));
         Assert.Equal([english.Id], (await _client.ListAsync(token, "?q=SHOP")).Items.Select(n => n.Id));
+        Assert.Equal([english.Id], (await _client.ListAsync(token, "?q=mI")).Items.Select(n => n.Id)); // too short for a trigram
         Assert.Empty((await _client.ListAsync(token, "?q=" + Uri.EscapeDataString("%_"))).Items); // wildcards are literal
     }
 

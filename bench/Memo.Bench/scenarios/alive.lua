@@ -1,2 +1,2 @@
 dofile(os.getenv("BENCH_DIR") .. "/common.lua")
-function request() return wrk.format("GET", "/alive") end
+function prepare() requests_for({ "/alive" }, function(path) return wrk.format("GET", path) end) end

@@ -1,3 +1,5 @@
 dofile(os.getenv("BENCH_DIR") .. "/common.lua")
 dofile(os.getenv("BENCH_DATA"))
-function request() return wrk.format("GET", "/notes?limit=20", bearer(pick(tokens))) end
+function prepare()
+  requests_for(tokens, function(token) return wrk.format("GET", "/notes?limit=20", bearer(token)) end)
+end

@@ -15,7 +15,7 @@ internal static class Profiler
         ("  of which RSA signature check", ["AsymmetricSignatureProvider.Verify"]),
         ("  of which revocation check", ["RefuseRevokedSessionAsync"]),
         ("token signing", ["AsymmetricSignatureProvider.Sign"]),
-        ("password hashing (PBKDF2)", ["Pbkdf2"]),
+        ("password hashing (PBKDF2)", ["Pbkdf2", "PasswordHasher.Derive("]),
         ("PostgreSQL client (Npgsql)", ["Npgsql!"]),
         ("Redis client", ["StackExchange.Redis!"]),
         ("JSON", ["System.Text.Json!"]),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -21,11 +22,14 @@ public sealed record NoteDto(Guid Id, string Title, string Content, string[] Tag
 
 public sealed record NotePageDto(NoteDto[] Items, string? NextCursor);
 
-/// <summary>Plain HTTP calls to a <see cref="IMemoHost"/>: what any client of Memo would send.</summary>
-public sealed class MemoClient(IMemoHost host) : IDisposable
+/// <summary>
+/// Plain HTTP calls to a <see cref="IMemoHost"/>: what any client of Memo would send. With <paramref name="from"/>, its
+/// connections leave from that loopback address (127.0.0.2, 127.0.0.3...), so tests can act as distinct clients.
+/// </summary>
+public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDisposable
 {
     public const string Password = "correct horse battery";
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new(Handler(from)) { Timeout = TimeSpan.FromSeconds(30) };
 
     public IMemoHost Host => host;
 
@@ -97,6 +101,25 @@ public sealed class MemoClient(IMemoHost host) : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static SocketsHttpHandler Handler(IPAddress? from) => from is null ? new() : new()
+    {
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(from.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     private static HttpRequestMessage Request(HttpMethod method, Uri uri, object? body, string? token)
     {

@@ -46,7 +46,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     public async Task Two_Notes_instances_both_refuse_a_revoked_token_within_a_second()
     {
         await using var second = await host.Stack.StartNotesAsync(host.AuthUrl);
-        using var secondClient = new MemoClient(new SecondNotes(host, second.Url));
+        using var secondClient = new MemoClient(host.WithNotes(second.Url));
         var user = await _client.NewUserAsync();
         await secondClient.WaitForStatusAsync(() => secondClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
 
@@ -67,7 +67,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         try
         {
             await using var blind = await host.Stack.StartNotesAsync(host.AuthUrl);
-            using var blindClient = new MemoClient(new SecondNotes(host, blind.Url));
+            using var blindClient = new MemoClient(host.WithNotes(blind.Url));
             await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/health"), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
             await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
             using var anonymous = await blindClient.Notes(HttpMethod.Get, "/notes");
@@ -140,7 +140,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     public async Task Two_Auth_instances_on_one_database_issue_tokens_that_verify_with_one_key_set()
     {
         await using var second = await host.Stack.StartAuthAsync(LocalMemoHost.FastAuthSettings);
-        using var secondClient = new MemoClient(new SecondAuth(host, second.Url));
+        using var secondClient = new MemoClient(host.WithAuth(second.Url));
         var user = await _client.NewUserAsync();
         var fromSecond = await secondClient.LoginAsync(user.Email, user.Password);
 
@@ -174,7 +174,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
             ["LoginThrottle__MaxFailuresPerAccount"] = "3",
             ["LoginThrottle__Window"] = "00:00:03",
         });
-        using var client = new MemoClient(new SecondAuth(host, strict.Url));
+        using var client = new MemoClient(host.WithAuth(strict.Url));
         var user = await client.NewUserAsync();
 
         // A success clears the account's failures.
@@ -198,7 +198,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
             ["LoginThrottle__MaxFailuresPerAddress"] = "4",
             ["LoginThrottle__Window"] = "00:00:02",
         });
-        using var client = new MemoClient(new SecondAuth(host, strict.Url));
+        using var client = new MemoClient(host.WithAuth(strict.Url));
         var user = await client.NewUserAsync();
         for (var i = 0; i < 4; i++)
         {
@@ -217,7 +217,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         var user = await _client.NewUserAsync();
         Assert.Equal("600000", await StoredIterationsAsync(user.Id));
         await using var stronger = await host.Stack.StartAuthAsync(new Dictionary<string, string> { ["Passwords__Iterations"] = "700000" });
-        using var client = new MemoClient(new SecondAuth(host, stronger.Url));
+        using var client = new MemoClient(host.WithAuth(stronger.Url));
         await client.LoginAsync(user.Email, user.Password);
         Assert.Equal("700000", await StoredIterationsAsync(user.Id));
         await _client.LoginAsync(user.Email, user.Password); // the old cost still verifies a newer hash
@@ -254,36 +254,5 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         {
             return false;
         }
-    }
-
-    /// <summary>The fixture's system seen through another Notes instance.</summary>
-    private sealed class SecondNotes(LocalMemoHost host, Uri notes) : DelegatingHost(host)
-    {
-        public override Uri NotesUrl => notes;
-    }
-
-    /// <summary>The fixture's system seen through another Auth instance.</summary>
-    private sealed class SecondAuth(LocalMemoHost host, Uri auth) : DelegatingHost(host)
-    {
-        public override Uri AuthUrl => auth;
-    }
-
-    private abstract class DelegatingHost(IMemoHost inner) : IMemoHost
-    {
-        public virtual Uri AuthUrl => inner.AuthUrl;
-
-        public virtual Uri NotesUrl => inner.NotesUrl;
-
-        public Task<string> AuthDatabaseConnectionStringAsync() => inner.AuthDatabaseConnectionStringAsync();
-
-        public Task<string> RedisConnectionStringAsync() => inner.RedisConnectionStringAsync();
-
-        public Task StopPostgresAsync() => inner.StopPostgresAsync();
-
-        public Task StartPostgresAsync() => inner.StartPostgresAsync();
-
-        public Task StopRedisAsync() => inner.StopRedisAsync();
-
-        public Task StartRedisAsync() => inner.StartRedisAsync();
     }
 }

@@ -1,0 +1,40 @@
+using Memo.Web.Account;
+using Memo.Web.Apis;
+using Memo.Web.Components;
+using Memo.Web.Errors;
+using Memo.Web.Localization;
+using Memo.Web.Sessions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRedisCache("cache");
+
+// Memo.Auth and Memo.Notes by service discovery (services__auth__http__0, services__notes__http__0).
+builder.RequireServiceEndpoint("auth");
+builder.RequireServiceEndpoint("notes");
+builder.Services.AddMemoApis();
+
+builder.AddBrowserSessions();
+builder.Services.AddMemoLocalization();
+builder.Services.AddExceptionHandler<SessionEndedHandler>();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+var app = builder.Build();
+
+// In every environment: a service that is down gets a banner and a retry, never a stack trace.
+app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRequestLocalization();
+app.UseCookiePolicy();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapDefaultEndpoints();
+app.MapAccountEndpoints();
+app.MapCultureSwitch();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();

@@ -1,4 +1,4 @@
-// The local run: PostgreSQL, Redis, Memo.Auth and Memo.Notes as processes on this machine, no containers, no Aspire.
+// The local run: PostgreSQL, Redis, Memo.Auth, Memo.Notes and Memo.Web as processes on this machine, no containers, no Aspire.
 // Data persists in .memo/ at the repository root. Ctrl-C stops everything.
 using Memo.DevHost.Infrastructure;
 
@@ -16,9 +16,11 @@ Console.WriteLine("Starting PostgreSQL and Redis...");
 await using var stack = await LocalStack.StartAsync(dataDirectory, stopping.Token);
 await using var auth = await stack.StartAuthAsync(development, port: PortSetting("MEMO_AUTH_PORT", 5101), cancellationToken: stopping.Token);
 await using var notes = await stack.StartNotesAsync(auth.Url, development, port: PortSetting("MEMO_NOTES_PORT", 5102), cancellationToken: stopping.Token);
+await using var web = await stack.StartWebAsync(auth.Url, notes.Url, development, port: PortSetting("MEMO_WEB_PORT", 5103), cancellationToken: stopping.Token);
 
 Console.WriteLine($"""
-    Memo is running.
+    Memo is running. Open {web.Url} in a browser.
+      Memo.Web    {web.Url}
       Memo.Auth   {auth.Url}   (API reference: {auth.Url}scalar)
       Memo.Notes  {notes.Url}   (API reference: {notes.Url}scalar)
       PostgreSQL  127.0.0.1:{stack.Postgres.Port}  data in {dataDirectory}

@@ -8,6 +8,7 @@ public sealed class LocalStack : IAsyncDisposable
 {
     public const string AuthProject = "Memo.Auth";
     public const string NotesProject = "Memo.Notes";
+    public const string WebProject = "Memo.Web";
     public const string AuthDatabase = "authdb";
     public const string NotesDatabase = "notesdb";
     public const string Cache = "cache";
@@ -65,11 +66,21 @@ public sealed class LocalStack : IAsyncDisposable
         ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
     };
 
+    public Dictionary<string, string> WebEnvironment(Uri auth, Uri notes) => new()
+    {
+        [$"ConnectionStrings__{Cache}"] = Redis.ConnectionString,
+        ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
+        ["services__notes__http__0"] = notes.ToString().TrimEnd('/'),
+    };
+
     public Task<ServiceProcess> StartAuthAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(AuthProject, Merge(AuthEnvironment(), settings), LogDirectory, port, cancellationToken);
 
     public Task<ServiceProcess> StartNotesAsync(Uri auth, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(NotesProject, Merge(NotesEnvironment(auth), settings), LogDirectory, port, cancellationToken);
+
+    public Task<ServiceProcess> StartWebAsync(Uri auth, Uri notes, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
+        ServiceProcess.StartAsync(WebProject, Merge(WebEnvironment(auth, notes), settings), LogDirectory, port, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -19,6 +19,9 @@ builder.AddBrowserSessions();
 builder.Services.AddMemoLocalization();
 builder.Services.AddExceptionHandler<SessionEndedHandler>();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Serves the static assets (CSS, blazor.web.js) from a build output in any environment, as the local stack and the
+// tests run it; a published app has no build manifest and serves them from wwwroot as usual.
+builder.WebHost.UseStaticWebAssets();
 
 var app = builder.Build();
 

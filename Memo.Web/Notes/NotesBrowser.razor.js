@@ -40,6 +40,7 @@ export function attach(form, input, component, delay) {
     input.addEventListener("compositionend", onCompositionEnd);
     input.addEventListener("input", onInput);
     form.addEventListener("submit", onSubmit);
+    form.dataset.live = ""; // searching as one types from now on (the button stays, for Enter and for clarity)
     return {
         dispose() {
             clearTimeout(timer);
@@ -47,6 +48,7 @@ export function attach(form, input, component, delay) {
             input.removeEventListener("compositionend", onCompositionEnd);
             input.removeEventListener("input", onInput);
             form.removeEventListener("submit", onSubmit);
+            delete form.dataset.live;
         },
     };
 }

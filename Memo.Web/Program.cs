@@ -27,7 +27,7 @@ var app = builder.Build();
 
 // In every environment: a service that is down gets a banner and a retry, never a stack trace.
 app.UseExceptionHandler("/error", createScopeForErrors: true);
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
 app.UseRequestLocalization();
 app.UseCookiePolicy();
 app.UseAuthentication();

@@ -31,21 +31,31 @@ public sealed class ServerSessions : IAsyncDisposable
     public static async Task<ServerSessions> ConnectAsync(string redisConnectionString) =>
         new(await ConnectionMultiplexer.ConnectAsync(redisConnectionString));
 
-    /// <summary>Every stored session: its raw Redis value and the tokens decrypted from it.</summary>
-    public async Task<List<(byte[] Stored, SessionTokens Tokens)>> AllAsync()
+    /// <summary>Every stored session by its Redis key: the raw value and the tokens decrypted from it.</summary>
+    public async Task<Dictionary<string, (byte[] Stored, SessionTokens Tokens)>> AllAsync()
     {
-        var sessions = new List<(byte[], SessionTokens)>();
-        var db = _redis.GetDatabase();
+        var sessions = new Dictionary<string, (byte[], SessionTokens)>();
         foreach (var key in _redis.GetServers()[0].Keys(pattern: SessionStore.KeyPrefix + "*"))
         {
-            if (await db.StringGetAsync(key) is { IsNullOrEmpty: false } value)
+            if (await FindAsync(key!) is { } session)
             {
-                var stored = (byte[])value!;
-                sessions.Add((stored, JsonSerializer.Deserialize<SessionTokens>(_protector.Unprotect(stored))!));
+                sessions[key!] = session;
             }
         }
 
         return sessions;
+    }
+
+    public async Task<(byte[] Stored, SessionTokens Tokens)?> FindAsync(string key)
+    {
+        var value = await _redis.GetDatabase().StringGetAsync(key);
+        if (value.IsNullOrEmpty)
+        {
+            return null;
+        }
+
+        var stored = (byte[])value!;
+        return (stored, JsonSerializer.Deserialize<SessionTokens>(_protector.Unprotect(stored))!);
     }
 
     public ValueTask DisposeAsync() => _redis.DisposeAsync();

@@ -22,9 +22,17 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [InlineData(LocalStack.NotesProject, "ConnectionStrings__notesdb")]
     [InlineData(LocalStack.NotesProject, "ConnectionStrings__cache")]
     [InlineData(LocalStack.NotesProject, "services__auth__http__0")]
+    [InlineData(LocalStack.WebProject, "ConnectionStrings__cache")]
+    [InlineData(LocalStack.WebProject, "services__auth__http__0")]
+    [InlineData(LocalStack.WebProject, "services__notes__http__0")]
     public async Task A_service_missing_a_required_setting_fails_fast_naming_it(string project, string setting)
     {
-        var environment = project == LocalStack.AuthProject ? host.Stack.AuthEnvironment() : host.Stack.NotesEnvironment(host.AuthUrl);
+        var environment = project switch
+        {
+            LocalStack.AuthProject => host.Stack.AuthEnvironment(),
+            LocalStack.NotesProject => host.Stack.NotesEnvironment(host.AuthUrl),
+            _ => host.Stack.WebEnvironment(host.AuthUrl, host.NotesUrl),
+        };
         Assert.True(environment.Remove(setting));
         var failure = await Assert.ThrowsAsync<ServiceStartException>(() => ServiceProcess.StartAsync(project, environment, host.Stack.LogDirectory));
         Assert.Contains(setting, failure.Output);

@@ -22,8 +22,14 @@ public static class AccountEndpoints
         return routes;
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, BrowserSessions sessions, bool everywhere)
+    private static async Task<Results<RedirectHttpResult, BadRequest>> SignOutAsync(HttpContext http, BrowserSessions sessions, bool everywhere)
     {
+        // UseAntiforgery checked the token (the metadata above asks it to); an endpoint without form parameters acts on the result itself.
+        if (http.Features.Get<IAntiforgeryValidationFeature>() is not { IsValid: true })
+        {
+            return TypedResults.BadRequest();
+        }
+
         try
         {
             await sessions.SignOutAsync(http, everywhere, http.RequestAborted);

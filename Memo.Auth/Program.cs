@@ -47,6 +47,6 @@ if (args is ["rotate-signing-key"])
 
 app.UseApiDefaults();
 app.MapKeys();
-app.MapGroup("/auth").WithTags("Auth").MapAccounts().MapSessions();
+app.MapGroup("/auth").WithTags("Auth").WithNoStore().MapAccounts().MapSessions();
 
 app.Run();

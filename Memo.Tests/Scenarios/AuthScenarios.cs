@@ -162,6 +162,26 @@ public abstract class AuthScenarios(IMemoHost host) : IDisposable
     }
 
     [Fact]
+    public async Task Token_responses_may_not_be_stored_by_caches()
+    {
+        // RFC 6749 section 5.1: Cache-Control: no-store, and Pragma: no-cache for HTTP/1.0 caches.
+        var email = $"user-{Guid.NewGuid():N}@example.com";
+        using (await Client.Auth(HttpMethod.Post, "/auth/register", new { email, password = MemoClient.Password }))
+        {
+        }
+
+        using var login = await Client.Auth(HttpMethod.Post, "/auth/login", new { email, password = MemoClient.Password });
+        var tokens = (await login.Content.ReadFromJsonAsync<Tokens>())!;
+        using var refresh = await Client.Auth(HttpMethod.Post, "/auth/refresh", new { refresh_token = tokens.RefreshToken });
+        foreach (var response in new[] { login, refresh })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Headers.CacheControl!.NoStore, response.RequestMessage!.RequestUri!.AbsolutePath);
+            Assert.Contains("no-cache", response.Headers.Pragma.Select(p => p.Name));
+        }
+    }
+
+    [Fact]
     public async Task Logout_ends_the_session_at_Auth_and_at_Notes_within_a_second()
     {
         var user = await Client.NewUserAsync();

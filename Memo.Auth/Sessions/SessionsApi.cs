@@ -14,6 +14,8 @@ public static class SessionsApi
 {
     public static RouteGroupBuilder MapSessions(this RouteGroupBuilder group)
     {
+        // The descriptions state this deployment's settings.
+        var services = ((IEndpointRouteBuilder)group).ServiceProvider;
         group.MapPost("/login", LoginAsync)
             .WithSummary("Exchanges email and password for an access token and a refresh token.")
             .ProducesValidationProblem()
@@ -21,7 +23,13 @@ public static class SessionsApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapPost("/refresh", RefreshAsync)
-            .WithSummary("Spends a refresh token for a new pair. Presenting a spent refresh token ends its session.")
+            .WithSummary("Spends a refresh token for a new pair.")
+            .WithDescription(string.Create(CultureInfo.InvariantCulture, $"""
+                Each refresh token is spent once and replaced. Presented again within {services.GetRequiredService<TokenIssuer>().RefreshReuseInterval.TotalSeconds} s
+                after it was spent (two tabs, two replicas, a retry whose answer was lost), it is spent again for another new pair
+                and the session goes on. Presented again later, it ends its session: the newest refresh token and every access
+                token of the session stop working.
+                """))
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 

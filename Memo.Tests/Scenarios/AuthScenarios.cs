@@ -146,6 +146,7 @@ public abstract class AuthScenarios(IMemoHost host) : IDisposable
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var rotated = (await first.Content.ReadFromJsonAsync<Tokens>())!;
         Assert.NotEqual(user.Tokens.RefreshToken, rotated.RefreshToken);
+        Assert.Null(rotated.DeviceToken);
         using (var works = await Client.Notes(HttpMethod.Get, "/notes", token: rotated.AccessToken))
         {
             Assert.Equal(HttpStatusCode.OK, works.StatusCode);
@@ -233,10 +234,22 @@ public abstract class AuthScenarios(IMemoHost host) : IDisposable
     public async Task OpenApi_document_describes_the_endpoints()
     {
         using var response = await Client.Auth(HttpMethod.Get, "/openapi/v1.json");
-        var paths = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths");
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var paths = document.GetProperty("paths");
         foreach (var path in new[] { "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/logout-all", "/auth/me", "/.well-known/jwks.json" })
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        // The login throttle's policy, and its device token both ways.
+        var login = paths.GetProperty("/auth/login").GetProperty("post");
+        Assert.Contains("failures are free", login.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(login.TryGetProperty("responses", out var responses) && responses.TryGetProperty("429", out _));
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        foreach (var contract in new[] { "LoginRequest", "TokenResponse" })
+        {
+            Assert.True(schemas.GetProperty(contract).GetProperty("properties").TryGetProperty("device_token", out var deviceToken), contract);
+            Assert.False(string.IsNullOrEmpty(deviceToken.GetProperty("description").GetString()), contract);
         }
     }
 

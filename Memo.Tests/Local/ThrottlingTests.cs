@@ -18,57 +18,48 @@ public sealed class ThrottlingTests(LocalMemoHost host) : IClassFixture<LocalMem
     [Fact]
     public async Task The_owners_known_device_signs_in_while_an_attacker_hammers_the_account_from_other_addresses()
     {
-        var settings = Settings(freeFailures: 3, baseWait: "00:01:00");
-        await using var first = await host.Stack.StartAuthAsync(settings);
-        await using var second = await host.Stack.StartAuthAsync(settings);
+        await using var replicas = await StartTwoAsync(Settings(freeFailures: 3, baseWait: "00:01:00"));
+        var (first, second) = (replicas.First, replicas.Second);
         using var owner = new MemoClient(host.WithAuth(first.Url));
         var user = await owner.NewUserAsync();
         var device = user.Tokens.DeviceToken;
         Assert.False(string.IsNullOrEmpty(device));
 
         // Four attackers on both instances: the account's free failures and one more are all they get.
-        var attackers = Enumerable.Range(2, 4)
-            .Select(i => new MemoClient(host.WithAuth(i % 2 == 0 ? first.Url : second.Url), IPAddress.Parse($"127.0.0.{i}")))
-            .ToList();
-        try
+        using var crowd = NewCrowd(2, 4, first.Url, second.Url);
+        var attackers = crowd.Clients;
+        var statuses = new List<HttpStatusCode>();
+        foreach (var attacker in attackers.Concat(attackers))
         {
-            var statuses = new List<HttpStatusCode>();
-            foreach (var attacker in attackers.Concat(attackers))
-            {
-                statuses.Add(await LoginStatusAsync(attacker, user.Email, WrongPassword));
-            }
-
-            Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.Unauthorized));
-            Assert.All(statuses.Skip(4), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
-
-            // The owner's device signs in on either instance while the attack goes on, each time with the newest token.
-            var attack = Task.WhenAll(attackers.Select(a => LoginStatusAsync(a, user.Email, WrongPassword)));
-            using var ownerOnSecond = new MemoClient(host.WithAuth(second.Url));
-            var signedIn = await ownerOnSecond.LoginAsync(user.Email, user.Password, device);
-            signedIn = await owner.LoginAsync(user.Email, user.Password, signedIn.DeviceToken);
-            Assert.All(await attack, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
-            using (var notes = await owner.Notes(HttpMethod.Get, "/notes", token: signedIn.AccessToken))
-            {
-                Assert.Equal(HttpStatusCode.OK, notes.StatusCode);
-            }
-
-            // The owner's success did not reset the account for the attacker, and earlier device tokens stay valid.
-            Assert.Equal(HttpStatusCode.TooManyRequests, await LoginStatusAsync(attackers[0], user.Email, WrongPassword));
-            await owner.LoginAsync(user.Email, user.Password, device);
-
-            // Anyone without this account's device token is throttled with the account, the right password or not.
-            var other = await owner.NewUserAsync();
-            using var stranger = new MemoClient(host.WithAuth(first.Url), IPAddress.Parse("127.0.0.9"));
-            foreach (var token in new[] { null, "not-a-device-token", other.Tokens.DeviceToken, Tampered(device!) })
-            {
-                using var refused = await stranger.Auth(HttpMethod.Post, "/auth/login", new { email = user.Email, password = user.Password, device_token = token });
-                await AuthScenarios.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
-                Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
-            }
+            statuses.Add(await LoginStatusAsync(attacker, user.Email, WrongPassword));
         }
-        finally
+
+        Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.All(statuses.Skip(4), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+
+        // The owner's device signs in on either instance while the attack goes on, each time with the newest token.
+        var attack = Task.WhenAll(attackers.Select(a => LoginStatusAsync(a, user.Email, WrongPassword)));
+        using var ownerOnSecond = new MemoClient(host.WithAuth(second.Url));
+        var signedIn = await ownerOnSecond.LoginAsync(user.Email, user.Password, device);
+        signedIn = await owner.LoginAsync(user.Email, user.Password, signedIn.DeviceToken);
+        Assert.All(await attack, s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+        using (var notes = await owner.Notes(HttpMethod.Get, "/notes", token: signedIn.AccessToken))
         {
-            attackers.ForEach(a => a.Dispose());
+            Assert.Equal(HttpStatusCode.OK, notes.StatusCode);
+        }
+
+        // The owner's success did not reset the account for the attacker, and earlier device tokens stay valid.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await LoginStatusAsync(attackers[0], user.Email, WrongPassword));
+        await owner.LoginAsync(user.Email, user.Password, device);
+
+        // Anyone without this account's device token is throttled with the account, the right password or not.
+        var other = await owner.NewUserAsync();
+        using var stranger = new MemoClient(host.WithAuth(first.Url), IPAddress.Parse("127.0.0.9"));
+        foreach (var token in new[] { null, "not-a-device-token", other.Tokens.DeviceToken, Tampered(device!) })
+        {
+            using var refused = await stranger.Auth(HttpMethod.Post, "/auth/login", new { email = user.Email, password = user.Password, device_token = token });
+            await AuthScenarios.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
+            Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         }
     }
 
@@ -123,25 +114,16 @@ public sealed class ThrottlingTests(LocalMemoHost host) : IClassFixture<LocalMem
     [Fact]
     public async Task Concurrent_guesses_on_two_instances_get_no_more_tries_than_sequential_ones()
     {
-        var settings = Settings(freeFailures: 3, baseWait: "00:01:00");
-        await using var first = await host.Stack.StartAuthAsync(settings);
-        await using var second = await host.Stack.StartAuthAsync(settings);
+        await using var replicas = await StartTwoAsync(Settings(freeFailures: 3, baseWait: "00:01:00"));
+        var (first, second) = (replicas.First, replicas.Second);
         using var owner = new MemoClient(host.WithAuth(first.Url));
         var user = await owner.NewUserAsync();
-        var attackers = Enumerable.Range(10, 16)
-            .Select(i => new MemoClient(host.WithAuth(i % 2 == 0 ? first.Url : second.Url), IPAddress.Parse($"127.0.0.{i}")))
-            .ToList();
-        try
-        {
-            var statuses = await Task.WhenAll(attackers.Select(a => LoginStatusAsync(a, user.Email, WrongPassword)));
+        using var attackers = NewCrowd(10, 16, first.Url, second.Url);
 
-            Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.Unauthorized));
-            Assert.Equal(12, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
-        }
-        finally
-        {
-            attackers.ForEach(a => a.Dispose());
-        }
+        var statuses = await Task.WhenAll(attackers.Clients.Select(a => LoginStatusAsync(a, user.Email, WrongPassword)));
+
+        Assert.Equal(4, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(12, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 
     [Fact]
@@ -171,9 +153,8 @@ public sealed class ThrottlingTests(LocalMemoHost host) : IClassFixture<LocalMem
     [Fact]
     public async Task During_a_Redis_outage_logins_and_logouts_answer_fast_and_failures_are_still_throttled()
     {
-        var settings = Settings(freeFailures: 2, baseWait: "00:01:00");
-        await using var first = await host.Stack.StartAuthAsync(settings);
-        await using var second = await host.Stack.StartAuthAsync(settings);
+        await using var replicas = await StartTwoAsync(Settings(freeFailures: 2, baseWait: "00:01:00"));
+        var (first, second) = (replicas.First, replicas.Second);
         using var client = new MemoClient(host.WithAuth(first.Url));
         var user = await client.NewUserAsync();
         var victim = await client.NewUserAsync();
@@ -227,6 +208,25 @@ public sealed class ThrottlingTests(LocalMemoHost host) : IClassFixture<LocalMem
         }
     }
 
+    /// <summary>Two Auth instances with the same settings, sharing the fixture's database and Redis.</summary>
+    private async Task<Replicas> StartTwoAsync(Dictionary<string, string> settings)
+    {
+        var first = await host.Stack.StartAuthAsync(settings);
+        try
+        {
+            return new Replicas(first, await host.Stack.StartAuthAsync(settings));
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Clients from consecutive loopback addresses (127.0.0.<paramref name="firstAddress"/> on), taking turns at the instances.</summary>
+    private Crowd NewCrowd(int firstAddress, int count, params Uri[] instances) => new([.. Enumerable.Range(firstAddress, count)
+        .Select(i => new MemoClient(host.WithAuth(instances[i % instances.Length]), IPAddress.Parse($"127.0.0.{i}")))]);
+
     /// <summary>Short waits; ResetAfter only has to outlast the longest wait.</summary>
     private static Dictionary<string, string> Settings(int freeFailures, string baseWait, string maxWait = "00:15:00") => new(LocalMemoHost.FastAuthSettings)
     {
@@ -260,4 +260,26 @@ public sealed class ThrottlingTests(LocalMemoHost host) : IClassFixture<LocalMem
     }
 
     private static string Tampered(string deviceToken) => deviceToken[..30] + (deviceToken[30] == 'A' ? 'B' : 'A') + deviceToken[31..];
+
+    private sealed class Crowd(IReadOnlyList<MemoClient> clients) : IDisposable
+    {
+        public IReadOnlyList<MemoClient> Clients => clients;
+
+        public void Dispose()
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    private sealed record Replicas(ServiceProcess First, ServiceProcess Second) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await First.DisposeAsync();
+            await Second.DisposeAsync();
+        }
+    }
 }

@@ -27,7 +27,11 @@ builder.Services.AddSingleton<PasswordHasher>();
 builder.Services.AddSingleton<UserStore>();
 builder.Services.AddSingleton<SessionStore>();
 builder.Services.AddSingleton<ISessionRevocations>(sp => sp.GetRequiredService<SessionStore>());
+builder.Services.AddSingleton<ThrottlePolicy>();
+builder.Services.AddSingleton<RedisFailureStore>();
+builder.Services.AddSingleton<MemoryFailureStore>();
 builder.Services.AddSingleton<LoginThrottle>();
+builder.Services.AddSingleton<DeviceTokens>();
 builder.Services.AddSingleton<RevocationPublisher>();
 builder.Services.AddHostedService<RevocationMirrorService>();
 builder.Services.AddHostedService<SigningKeyReloader>();
@@ -46,8 +50,10 @@ if (args is ["rotate-signing-key"])
     return;
 }
 
+await app.Services.GetRequiredService<DeviceTokens>().InitializeAsync(CancellationToken.None);
+
 app.UseApiDefaults();
 app.MapKeys();
-app.MapGroup("/auth").WithTags("Auth").MapAccounts().MapSessions();
+app.MapGroup("/auth").WithTags("Auth").WithNoStore().MapAccounts().MapSessions();
 
 app.Run();

@@ -43,7 +43,10 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         return new NewSession(session, refreshToken, expiresAt);
     }
 
-    /// <summary>Spends a refresh token and issues the next one of its session (RFC 9700 rotation with reuse detection).</summary>
+    /// <summary>
+    /// Spends a refresh token and issues the next one of its session (RFC 9700 rotation with reuse detection). A token
+    /// spent less than the reuse interval ago is spent again, each time for a new successor: the session goes on.
+    /// </summary>
     public async Task<RotationResult> RotateAsync(string refreshToken, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -51,14 +54,17 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
-        // The conditional update is the race guard: of two concurrent uses, one spends it and the other sees reuse.
+        // The conditional update is the race guard. Of two concurrent uses (two Auth replicas), the second waits on the
+        // row lock of the first, then sees its used_at: within the reuse interval it spends the token too; after it
+        // (or with no interval) it finds nothing to update, and that is reuse. used_at keeps the first spending.
         await using var spend = new NpgsqlCommand("""
-            UPDATE refresh_tokens r SET used_at = @now
+            UPDATE refresh_tokens r SET used_at = coalesce(r.used_at, @now)
             FROM sessions s
-            WHERE r.token_hash = @hash AND r.used_at IS NULL AND s.id = r.session_id
+            WHERE r.token_hash = @hash AND (r.used_at IS NULL OR r.used_at > @reusableSince) AND s.id = r.session_id
             RETURNING s.id, s.user_id, s.expires_at, s.revoked_at IS NOT NULL
             """, connection, transaction);
         spend.Parameters.AddWithValue("now", now);
+        spend.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
         spend.Parameters.AddWithValue("hash", hash);
         (Guid Session, Guid User, DateTimeOffset Expires, bool Revoked)? spent = null;
         await using (var reader = await spend.ExecuteReaderAsync(ct))

@@ -18,6 +18,8 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider time, IOption
 
     public TimeSpan RefreshTokenLifetime => options.Value.RefreshTokenLifetime;
 
+    public TimeSpan RefreshReuseInterval => options.Value.RefreshReuseInterval;
+
     public string CreateAccessToken(Guid userId, Guid sessionId)
     {
         var now = time.GetUtcNow().UtcDateTime;

@@ -2,92 +2,132 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 
-using Microsoft.Extensions.Options;
-
 using StackExchange.Redis;
 
 namespace Memo.Auth.Throttling;
 
 /// <summary>
-/// Counts failed logins per account and per client address in Redis, so the limit holds across Auth replicas.
-/// A counter starts at the first failure and expires a window later. If Redis is unreachable the throttle lets logins
-/// through (the password check still applies): a cache outage must not lock everyone out.
+/// Who is proving they know a password: the account (its normalized email, whether or not it exists), the client
+/// address, and the device, when the request carried a valid device token of this account (<see cref="DeviceTokens.DeviceOf"/>).
 /// </summary>
-public sealed partial class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginThrottleOptions> options, ILogger<LoginThrottle> logger)
+public sealed record SignIn(string NormalizedEmail, IPAddress? Address, string? Device);
+
+/// <summary>An attempt begun by <see cref="LoginThrottle.BeginAsync"/>: refused with a wait, or counted and allowed.</summary>
+public sealed record SignInAttempt(TimeSpan? RetryAfter, IFailureStore Store, string FailureKey, string AddressKey);
+
+/// <summary>
+/// Slows password guessing without handing attackers a lockout (the table in README, "Login throttling"). An attempt is
+/// counted as a failure when it begins, before the password is checked, so that concurrent guesses cannot all slip
+/// through one opening; a success takes it back. Counted, per attempt:
+/// <list type="bullet">
+/// <item>the account, or instead the device when the request carries a valid device token: waits that grow with each
+/// failure beyond the free ones (<see cref="ThrottlePolicy"/>). A device that signed in before is never kept out by
+/// failures made elsewhere;</item>
+/// <item>the client address: at most a number of failures per window, across accounts (password spraying).</item>
+/// </list>
+/// The counters live in Redis, shared by every Auth instance; while Redis is unreachable each instance counts in its
+/// own bounded memory instead, never not at all.
+/// </summary>
+/// <remarks>
+/// Every endpoint that checks a password calls <see cref="BeginAsync"/> first and answers 429 with the wait it returns,
+/// and <see cref="SucceededAsync"/> when the password was right: a wrong one needs no further call.
+/// </remarks>
+public sealed partial class LoginThrottle(
+    RedisFailureStore shared, MemoryFailureStore fallback, ThrottlePolicy policy, TimeProvider time, ILogger<LoginThrottle> logger)
 {
-    // INCR, and start the window on the first failure only, atomically.
-    private const string IncrementScript = """
-        local n = redis.call('INCR', KEYS[1])
-        if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-        return n
-        """;
+    // 1 while this instance counts in memory: the switch is logged when it happens, not on every request.
+    private int _usingFallback;
 
-    /// <summary>How long the caller must wait, or null when it may try.</summary>
-    public async Task<TimeSpan?> RetryAfterAsync(string normalizedEmail, IPAddress? address)
+    public async Task<SignInAttempt> BeginAsync(SignIn signIn)
+    {
+        var failureKey = signIn.Device is { } device
+            ? "memo:login-throttle:device:" + device
+            // Hashed so that Redis never holds email addresses.
+            : "memo:login-throttle:account:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(signIn.NormalizedEmail)));
+        var addressKey = "memo:login-throttle:address:" + (signIn.Address?.ToString() ?? "unknown");
+        if (shared.IsConnected)
+        {
+            try
+            {
+                var attempt = await BeginAsync(shared, failureKey, addressKey);
+                UseShared();
+                return attempt;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                UseFallback(ex);
+            }
+        }
+        else
+        {
+            UseFallback(null);
+        }
+
+        return await BeginAsync(fallback, failureKey, addressKey);
+    }
+
+    /// <summary>The password was right: forgets the account's (or the device's) failures and takes the attempt back from the address.</summary>
+    public async Task SucceededAsync(SignInAttempt attempt)
     {
         try
         {
-            var db = redis.GetDatabase();
-            var limits = options.Value;
-            var waits = await Task.WhenAll(
-                WaitAsync(db, AccountKey(normalizedEmail), limits.MaxFailuresPerAccount),
-                WaitAsync(db, AddressKey(address), limits.MaxFailuresPerAddress));
-            return waits.Max();
+            await Task.WhenAll(attempt.Store.ForgetAsync(attempt.FailureKey), attempt.Store.UncountInWindowAsync(attempt.AddressKey));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogUnavailable(logger, ex);
-            return null;
+            // Redis went away since the attempt began: its counts stay until they expire.
+            UseFallback(ex);
         }
     }
 
-    public async Task RecordFailureAsync(string normalizedEmail, IPAddress? address)
+    private async Task<SignInAttempt> BeginAsync(IFailureStore store, string failureKey, string addressKey)
     {
-        try
+        var (attempts, resetsIn) = await store.CountInWindowAsync(addressKey, policy.AddressWindow);
+        if (policy.IsOverAddressLimit(attempts))
         {
-            var db = redis.GetDatabase();
-            var window = (long)options.Value.Window.TotalMilliseconds;
-            await Task.WhenAll(
-                db.ScriptEvaluateAsync(IncrementScript, [AccountKey(normalizedEmail)], [window]),
-                db.ScriptEvaluateAsync(IncrementScript, [AddressKey(address)], [window]));
+            await store.UncountInWindowAsync(addressKey);
+            return new SignInAttempt(resetsIn, store, failureKey, addressKey);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+
+        // Read, decide, count if nobody counted meanwhile; else read again. Each round one attempt wins, and once the
+        // free failures are spent the winner's count makes the others wait, so this ends within a few rounds.
+        while (true)
         {
-            LogUnavailable(logger, ex);
+            var now = time.GetUtcNow();
+            var seen = await store.GetAsync(failureKey);
+            var wait = policy.RetryAfter(seen, now);
+            if (wait > TimeSpan.Zero)
+            {
+                await store.UncountInWindowAsync(addressKey);
+                return new SignInAttempt(wait, store, failureKey, addressKey);
+            }
+
+            if (await store.TryCountAsync(failureKey, seen?.Count ?? 0, now, policy.ResetAfter))
+            {
+                return new SignInAttempt(null, store, failureKey, addressKey);
+            }
         }
     }
 
-    /// <summary>A successful login clears the account's failures (not the address's: one good password must not unlock a spray).</summary>
-    public async Task ResetAsync(string normalizedEmail)
+    private void UseShared()
     {
-        try
+        if (Interlocked.Exchange(ref _usingFallback, 0) == 1)
         {
-            await redis.GetDatabase().KeyDeleteAsync(AccountKey(normalizedEmail));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogUnavailable(logger, ex);
+            LogShared(logger);
         }
     }
 
-    private static async Task<TimeSpan?> WaitAsync(IDatabase db, RedisKey key, int limit)
+    private void UseFallback(Exception? exception)
     {
-        var count = await db.StringGetAsync(key);
-        if (!count.HasValue || (long)count < limit)
+        if (Interlocked.Exchange(ref _usingFallback, 1) == 0)
         {
-            return null;
+            LogFallback(logger, exception);
         }
-
-        var ttl = await db.KeyTimeToLiveAsync(key);
-        return ttl is { } left && left > TimeSpan.Zero ? left : TimeSpan.FromSeconds(1);
     }
 
-    // Hashed so that Redis never holds email addresses.
-    private static RedisKey AccountKey(string normalizedEmail) =>
-        "memo:login-failures:account:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unreachable; login throttling counts in this instance's memory until it returns.")]
+    private static partial void LogFallback(ILogger logger, Exception? exception);
 
-    private static RedisKey AddressKey(IPAddress? address) => "memo:login-failures:address:" + (address?.ToString() ?? "unknown");
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable; login throttling is not enforced.")]
-    private static partial void LogUnavailable(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis is reachable again; login throttling is shared by every instance again.")]
+    private static partial void LogShared(ILogger logger);
 }

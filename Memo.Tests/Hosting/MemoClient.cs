@@ -12,7 +12,8 @@ public sealed record Tokens(
     [property: JsonPropertyName("token_type")] string TokenType,
     [property: JsonPropertyName("expires_in")] long ExpiresIn,
     [property: JsonPropertyName("refresh_token")] string RefreshToken,
-    [property: JsonPropertyName("refresh_token_expires_in")] long RefreshTokenExpiresIn);
+    [property: JsonPropertyName("refresh_token_expires_in")] long RefreshTokenExpiresIn,
+    [property: JsonPropertyName("device_token")] string? DeviceToken = null);
 
 public sealed record TestUser(Guid Id, string Email, string Password, Tokens Tokens);
 
@@ -55,9 +56,9 @@ public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDispos
         return new TestUser(id, email, Password, await LoginAsync(email, Password));
     }
 
-    public async Task<Tokens> LoginAsync(string email, string password)
+    public async Task<Tokens> LoginAsync(string email, string password, string? deviceToken = null)
     {
-        using var response = await Auth(HttpMethod.Post, "/auth/login", new { email, password });
+        using var response = await Auth(HttpMethod.Post, "/auth/login", new { email, password, device_token = deviceToken });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<Tokens>())!;
     }

@@ -1,4 +1,7 @@
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Playwright;
+
+using Npgsql;
 
 using static Microsoft.Playwright.Assertions;
 
@@ -50,9 +53,16 @@ public sealed class WebRefreshTests(ShortTokenBrowserHost host) : IClassFixture<
             await Expect(second.Heading()).ToHaveTextAsync("still here");
         }
 
-        // Each round spent the session's refresh token once and the session went on with the new one.
-        refreshTokens.Add((await sessions.FindAsync(session))!.Value.Tokens.RefreshToken);
+        // The session went on with a new refresh token each round, and Auth issued exactly one per round: the two tabs'
+        // refreshes were one (Auth's reuse interval would have accepted two, each leaving a token of its own).
+        var last = (await sessions.FindAsync(session))!.Value.Tokens;
+        refreshTokens.Add(last.RefreshToken);
         Assert.Equal(4, refreshTokens.Count);
+        await using var authdb = new NpgsqlConnection(await host.Memo.AuthDatabaseConnectionStringAsync());
+        await authdb.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM refresh_tokens WHERE session_id = @sid", authdb);
+        count.Parameters.AddWithValue("sid", Guid.Parse(new JsonWebToken(last.AccessToken).GetClaim("sid").Value));
+        Assert.Equal(4L, await count.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -43,6 +43,34 @@ public sealed partial class WebSessionTests(BrowserHost host) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task A_browser_that_signed_in_before_keeps_signing_in_while_someone_else_guesses_the_password()
+    {
+        await using var known = await host.NewContextAsync();
+        var page = await known.NewPageAsync();
+        var email = await page.SignUpAsync();
+        Assert.Contains(await known.CookiesAsync(), c => c is { Name: "memo.device", HttpOnly: true, SameSite: SameSiteAttribute.Strict });
+        await page.Button("Sign out").ClickAsync();
+
+        using var attacker = new MemoClient(host.Memo, IPAddress.Parse("127.0.0.2"));
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var _ = await attacker.Auth(HttpMethod.Post, "/auth/login", new { email, password = $"guess {attempt}" });
+        }
+
+        // A browser Auth has not seen is made to wait; the one with the device cookie signs in.
+        await using var unknown = await host.NewContextAsync();
+        var other = await unknown.NewPageAsync();
+        await other.GotoAsync("/signin");
+        await other.Field("Email").FillAsync(email);
+        await other.Field("Password").FillAsync(MemoPages.Password);
+        await other.Button("Sign in").ClickAsync();
+        await Expect(other.GetByRole(AriaRole.Alert)).ToContainTextAsync("Too many failed sign-ins. Try again in");
+
+        await page.SignInAsync(email);
+        await Expect(page.Heading()).ToHaveTextAsync("Notes");
+    }
+
+    [Fact]
     public async Task A_Web_restart_keeps_the_session_and_the_forms_already_open()
     {
         await using var context = await host.NewContextAsync();

@@ -21,10 +21,19 @@ var auth = builder.AddProject<Projects.Memo_Auth>("auth")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
-builder.AddProject<Projects.Memo_Notes>("notes")
+var notes = builder.AddProject<Projects.Memo_Notes>("notes")
     .WithReference(notesdb).WaitFor(notesdb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth).WaitFor(auth)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+// The browser front end: it calls Auth and Notes from the server and keeps sessions and its Data Protection keys in
+// the cache (services__auth__http__0, services__notes__http__0, ConnectionStrings__cache).
+builder.AddProject<Projects.Memo_Web>("web")
+    .WithReference(auth).WaitFor(auth)
+    .WithReference(notes).WaitFor(notes)
+    .WithReference(cache).WaitFor(cache)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -13,15 +13,16 @@ namespace Memo.Tests.Browser;
 /// </summary>
 public static class Screens
 {
-    private static readonly string Root = typeof(LocalStack).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    /// <summary>The repository's root folder (where the DevHost was built from).</summary>
+    public static readonly string RepositoryRoot = typeof(LocalStack).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .First(a => a.Key == "ServicesRoot").Value!;
 
     public static readonly string ScreenshotDirectory = Directory.CreateDirectory(
         Environment.GetEnvironmentVariable("MEMO_TEST_ARTIFACTS") is { Length: > 0 } artifacts
             ? Path.Combine(artifacts, "screenshots")
-            : Path.Combine(Root, "artifacts", "screenshots")).FullName;
+            : Path.Combine(RepositoryRoot, "artifacts", "screenshots")).FullName;
 
-    private static readonly string AxeScript = Path.Combine(Root, "Memo.Tests", "Browser", "node_modules", "axe-core", "axe.min.js");
+    private static readonly string AxeScript = Path.Combine(RepositoryRoot, "Memo.Tests", "Browser", "node_modules", "axe-core", "axe.min.js");
 
     /// <summary>Saves a screenshot named <paramref name="name"/> and asserts axe finds no serious or critical violation.</summary>
     public static async Task CheckScreenAsync(this IPage page, string name)

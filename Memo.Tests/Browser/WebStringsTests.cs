@@ -1,8 +1,6 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-using Memo.DevHost.Infrastructure;
 using Memo.Web.Errors;
 
 namespace Memo.Tests.Browser;
@@ -10,8 +8,7 @@ namespace Memo.Tests.Browser;
 /// <summary>Every text Memo.Web shows exists in English and in Korean (a missing key would show its name instead).</summary>
 public sealed partial class WebStringsTests
 {
-    private static readonly string WebRoot = Path.Combine(typeof(LocalStack).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .First(a => a.Key == "ServicesRoot").Value!, "Memo.Web");
+    private static readonly string WebRoot = Path.Combine(Screens.RepositoryRoot, "Memo.Web");
 
     [Fact]
     public void Every_key_the_UI_uses_has_an_English_and_a_Korean_text()

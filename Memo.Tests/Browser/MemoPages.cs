@@ -9,7 +9,7 @@ public static partial class MemoPages
 {
     public const string Password = "correct horse battery";
 
-    public static string NewEmail() => $"web-{Guid.NewGuid():N}@example.com";
+    public static string NewEmail() => $"ann-{Guid.NewGuid().ToString("N")[..8]}@example.com";
 
     public static ILocator Button(this IPage page, string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 

@@ -2,10 +2,12 @@
 // several connection counts, prints a table and writes JSON. Usage: see bench/run.sh and docs/performance.md.
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 using Memo.DevHost.Infrastructure;
 
@@ -18,7 +20,7 @@ int[] connections = full ? [1, 8, 32, 64] : [8, 32];
 int[] loginConnections = full ? [1, 2, 4, 8] : [2, 8]; // a login costs a hash (~0.1 s of CPU): 32 at once only time out
 var output = StringArg("--out", Path.Combine(Environment.CurrentDirectory, "bench-results.json"));
 var only = StringArg("--scenario", ""); // a part of a scenario name, to run only those
-var profile = StringArg("--profile", ""); // "auth" or "notes": an extra, profiled run of each scenario (see Profiler)
+var profile = StringArg("--profile", ""); // "auth", "notes" or "web": an extra, profiled run of each scenario (see Profiler)
 var scripts = Path.Combine(AppContext.BaseDirectory, "scenarios");
 const string Password = "bench password 1";
 
@@ -36,6 +38,7 @@ Console.WriteLine($"Starting the stack ({(full ? "full" : "short")} mode)...");
 await using var stack = await LocalStack.StartAsync();
 await using var auth = await stack.StartAuthAsync();
 await using var notes = await stack.StartNotesAsync(auth.Url);
+await using var web = await stack.StartWebAsync(auth.Url, notes.Url);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 
 Console.WriteLine($"Seeding {users} users and {users * notesPerUser} notes ({clock.Elapsed.TotalSeconds:F0} s)...");
@@ -65,6 +68,24 @@ await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new Paral
     }
 });
 
+// Memo.Web's notes page: one more user, with 1,000 notes, signed in through Web's own form as a browser would be.
+const int WebUserNotes = 1000;
+Console.WriteLine($"Seeding a Memo.Web user with {WebUserNotes} notes ({clock.Elapsed.TotalSeconds:F0} s)...");
+var webEmail = $"bench-web-{Guid.NewGuid():N}@example.com";
+(await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/register"), new { email = webEmail, password = Password })).EnsureSuccessStatusCode();
+var webToken = (await LoginAsync(webEmail, CancellationToken.None)).GetProperty("access_token").GetString()!;
+await Parallel.ForEachAsync(Enumerable.Range(0, WebUserNotes), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(notes.Url, "/notes"))
+    {
+        Content = JsonContent.Create(new { title = $"web note {n} {words[n % words.Length]}", content = $"body of web note {n}", tags = new[] { words[n % 3] } }),
+    };
+    request.Headers.Authorization = new("Bearer", webToken);
+    using var response = await http.SendAsync(request, ct);
+    response.EnsureSuccessStatusCode();
+});
+var webCookie = await SignInThroughWebAsync(webEmail);
+
 var scenarios = new (string Name, string Script, Uri Target, int[] Connections)[]
 {
     ("alive (floor)", "alive.lua", notes.Url, connections),
@@ -75,12 +96,13 @@ var scenarios = new (string Name, string Script, Uri Target, int[] Connections)[
     ("notes update If-Match", "update.lua", notes.Url, connections),
     ("auth refresh", "refresh.lua", auth.Url, connections),
     ("auth login", "login.lua", auth.Url, loginConnections),
+    ("web notes page", "web-notes.lua", web.Url, connections),
 };
 
 var results = new List<Result>();
 Console.WriteLine($"Running the scenarios ({clock.Elapsed.TotalSeconds:F0} s)...");
 Console.WriteLine();
-Console.WriteLine($"{"scenario",-22} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8}");
+Console.WriteLine($"{"scenario",-22} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p95 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"web cpu",7} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"web MB",6}");
 foreach (var (name, script, target, counts) in scenarios.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
 {
     // An unmeasured warm-up run first, so the table shows the steady state: the JIT recompiles hot methods with
@@ -95,20 +117,21 @@ foreach (var (name, script, target, counts) in scenarios.Where(s => s.Name.Conta
         var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, seconds, dataFile);
         var after = Snapshot();
         var r = new Result(name, c, seconds, json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6),
-            json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
+            json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0,
+            json.GetProperty("p95_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
             json.GetProperty("non2xx").GetInt64(), json.GetProperty("wrong_status").GetInt64() + json.GetProperty("socket_errors").GetInt64(),
-            after.Auth - before.Auth, after.Notes - before.Notes, wrkCpu,
-            Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - wrkCpu),
-            PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId));
+            after.Auth - before.Auth, after.Notes - before.Notes, after.Web - before.Web, wrkCpu,
+            Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - (after.Web - before.Web) - wrkCpu),
+            PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId), PeakRssMb(web.ProcessId));
         results.Add(r);
         var rate = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
         Console.WriteLine(FormattableString.Invariant(
-            $"{r.Scenario,-22} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0}"));
+            $"{r.Scenario,-22} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P95Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WebCpuSeconds,7:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.WebPeakRssMb,6:F0}"));
     }
 
-    if (profile is "auth" or "notes")
+    if (profile is "auth" or "notes" or "web")
     {
-        await ProfileAsync(name, script, target, counts[^1], profile == "auth" ? auth.ProcessId : notes.ProcessId);
+        await ProfileAsync(name, script, target, counts[^1], profile switch { "auth" => auth.ProcessId, "notes" => notes.ProcessId, _ => web.ProcessId });
     }
 }
 
@@ -123,6 +146,12 @@ await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new { mode = full 
     new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
 Console.WriteLine($"CPU columns are CPU-seconds used during the run ({Environment.ProcessorCount} cores x {duration} s available; login runs last at least 6 s); \"other\" is PostgreSQL, Redis and the rest of the machine.");
+foreach (var r in results.Where(r => r.Scenario == "web notes page"))
+{
+    Console.WriteLine(FormattableString.Invariant(
+        $"Memo.Web's notes page ({WebUserNotes} notes, rendered on the server) at {r.Connections} connections: p95 {r.P95Ms:F1} ms (target: under 100 ms)."));
+}
+
 Console.WriteLine($"Results written to {output} ({clock.Elapsed.TotalSeconds:F0} s after the start of the stack)");
 return results.Any(r => r.Errors > 0) ? 1 : 0;
 
@@ -139,6 +168,45 @@ async Task ProfileAsync(string name, string script, Uri target, int c, int proce
     {
         Console.WriteLine(FormattableString.Invariant($"      {category,-34} {percent,5:F1}%"));
     }
+}
+
+// Signs in as a browser does (GET the form, POST it with its antiforgery token) and returns the cookies to send. The
+// cookies are kept by hand: they are Secure, which HttpClient's cookie container keeps off plain http even on loopback.
+async Task<string> SignInThroughWebAsync(string email)
+{
+    var cookies = new Dictionary<string, string>();
+    using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = web.Url };
+    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
+        var response = await browser.SendAsync(request);
+        foreach (var set in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+        {
+            var pair = set.Split(';')[0].Split('=', 2);
+            cookies[pair[0]] = pair[1];
+        }
+
+        return response;
+    }
+
+    using var form = await SendAsync(HttpMethod.Get, "/signin");
+    var antiforgery = Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+    using var signedIn = await SendAsync(HttpMethod.Post, "/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+    {
+        ["_handler"] = "signin",
+        ["__RequestVerificationToken"] = antiforgery,
+        ["Input.Email"] = email,
+        ["Input.Password"] = Password,
+    }));
+    using var page = await SendAsync(HttpMethod.Get, "/");
+    var html = await page.Content.ReadAsStringAsync();
+    if (signedIn.StatusCode != HttpStatusCode.Redirect || page.StatusCode != HttpStatusCode.OK || !html.Contains($"web note {WebUserNotes - 1} ", StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException($"Signing in through Memo.Web failed: {(int)signedIn.StatusCode}, then {(int)page.StatusCode} for /.");
+    }
+
+    return string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}"));
 }
 
 async Task<JsonElement> LoginAsync(string email, CancellationToken ct)
@@ -166,6 +234,7 @@ async Task<string> WriteDataAsync(string[][]? refresh)
     lua.Append("emails = {").AppendJoin(",", emails.Select(e => $"\"{e}\"")).AppendLine("}");
     lua.Append("notes = {").AppendJoin(",", noteIds.Take(5000).Select(n => $"{{{n.User + 1},\"{n.Id}\"}}")).AppendLine("}");
     lua.Append("refresh = {").AppendJoin(",", (refresh ?? []).Select(q => "{" + string.Join(",", q.Select(t => $"\"{t}\"")) + "}")).AppendLine("}");
+    lua.Append("web_cookie = \"").Append(webCookie).AppendLine("\"");
     var path = Path.Combine(stack.LogDirectory, "bench-data.lua");
     await File.WriteAllTextAsync(path, lua.ToString());
     return path;
@@ -197,7 +266,8 @@ static double ParseBashTime(string text) // "1m2.345s"
     return double.Parse(m[0], CultureInfo.InvariantCulture) * 60 + double.Parse(m[1].TrimEnd('s'), CultureInfo.InvariantCulture);
 }
 
-(double Auth, double Notes, double Machine) Snapshot() => (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), MachineBusySeconds());
+(double Auth, double Notes, double Web, double Machine) Snapshot() =>
+    (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), CpuSeconds(web.ProcessId), MachineBusySeconds());
 
 static double CpuSeconds(int pid)
 {
@@ -221,5 +291,6 @@ int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out v
 string StringArg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
 // Errors: responses without the scenario's expected status, and socket errors (timeouts included).
-internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms,
-    long Non2xx, long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double WrkCpuSeconds, double OtherCpuSeconds, double AuthPeakRssMb, double NotesPeakRssMb);
+internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P95Ms,
+    double P99Ms, long Non2xx, long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double WebCpuSeconds, double WrkCpuSeconds,
+    double OtherCpuSeconds, double AuthPeakRssMb, double NotesPeakRssMb, double WebPeakRssMb);

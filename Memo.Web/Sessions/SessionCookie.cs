@@ -1,5 +1,6 @@
 using System.Security.Claims;
 
+using Memo.Web.Components;
 using Memo.Web.Errors;
 
 using Microsoft.AspNetCore.Authentication;
@@ -26,9 +27,8 @@ public static class SessionCookie
         cookie.Cookie.Name = Name;
         cookie.ExpireTimeSpan = session.IdleTimeout;
         cookie.SlidingExpiration = true;
-        cookie.LoginPath = "/signin";
-        cookie.LogoutPath = "/signout";
-        cookie.AccessDeniedPath = "/signin";
+        cookie.LoginPath = Links.SignIn;
+        cookie.AccessDeniedPath = Links.SignIn;
         cookie.ReturnUrlParameter = "returnUrl";
         cookie.Events.OnValidatePrincipal = ValidateAsync;
     }

@@ -11,7 +11,8 @@ namespace Memo.Web.Sessions;
 /// Hands out a session's access token, refreshing the pair at Memo.Auth shortly before the token expires.
 /// Within this instance a session has at most one refresh in flight: requests that need one at the same moment (two
 /// tabs, a page and its circuit) wait for it and share its result, so a refresh token is spent once. Another Web
-/// instance may spend the same token at the same moment; Auth's refresh grace window answers both.
+/// instance may spend the same token at the same moment; Auth's refresh reuse interval answers both, each with a pair
+/// that works, so whichever this store keeps last is good.
 /// </summary>
 public sealed partial class SessionTokenSource(
     SessionStore store, IHttpClientFactory httpClients, IOptions<WebSessionOptions> options, TimeProvider time, ILogger<SessionTokenSource> logger)

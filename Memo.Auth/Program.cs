@@ -1,6 +1,7 @@
 using Memo.Auth.Accounts;
 using Memo.Auth.Keys;
 using Memo.Auth.Passwords;
+using Memo.Auth.PeriodicWork;
 using Memo.Auth.Revocation;
 using Memo.Auth.Sessions;
 using Memo.Auth.Throttling;
@@ -28,8 +29,9 @@ builder.Services.AddSingleton<SessionStore>();
 builder.Services.AddSingleton<ISessionRevocations>(sp => sp.GetRequiredService<SessionStore>());
 builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<RevocationPublisher>();
-builder.Services.AddHostedService<RevocationMirrorService>();
-builder.Services.AddHostedService<SigningKeyReloader>();
+builder.Services.AddPeriodicWorkRunner();
+builder.Services.AddPeriodicWork<SigningKeyReloader>();
+builder.Services.AddPeriodicWork<RevocationMirrorRepair>();
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();
@@ -45,6 +47,7 @@ if (args is ["rotate-signing-key"])
     return;
 }
 
+app.UsePeriodicWork();
 app.UseApiDefaults();
 app.MapKeys();
 app.MapGroup("/auth").WithTags("Auth").MapAccounts().MapSessions();

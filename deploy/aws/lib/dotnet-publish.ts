@@ -21,6 +21,8 @@ export function publishArguments(projectFile: string, outputDir: string, archite
     '--runtime', runtimeIdentifier(architecture),
     '--self-contained', 'false',
     '-p:PublishReadyToRun=true',
+    // Paths in the output (PDBs) independent of where the repository is: the same sources give the same package.
+    '-p:ContinuousIntegrationBuild=true',
     '--output', outputDir,
     '--nologo',
   ];

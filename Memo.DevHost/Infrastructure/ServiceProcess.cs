@@ -42,20 +42,20 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="project"/> as AWS Lambda runs it under the Lambda Web Adapter: its executable from its build
-    /// output (the task root, the working directory), in an environment holding only what Lambda defines and
+    /// output or <paramref name="taskRoot"/> (the working directory), in an environment holding only what Lambda defines and
     /// <paramref name="functionEnvironment"/> (the function's configuration), listening on the adapter's port
     /// (<c>AWS_LWA_PORT</c>, a free one here, and <c>ASPNETCORE_URLS</c> to match), with every file system read-only but
     /// a fresh <c>/tmp</c> (in a private mount namespace: needs root). Ready once it answers <c>/alive</c>, as the adapter checks.
     /// </summary>
     public static Task<ServiceProcess> StartAsLambdaAsync(string project, IReadOnlyDictionary<string, string> functionEnvironment,
-        string logDirectory, CancellationToken cancellationToken = default)
+        string logDirectory, string? taskRoot = null, CancellationToken cancellationToken = default)
     {
         if (Environment.UserName != "root")
         {
             throw new InvalidOperationException("A read-only file system but /tmp needs a private mount namespace, which needs root.");
         }
 
-        var taskRoot = Path.GetDirectoryName(AssemblyPath(project))!;
+        taskRoot ??= Path.GetDirectoryName(AssemblyPath(project))!;
         var port = Ports.FindFree().ToString(CultureInfo.InvariantCulture);
         var url = new Uri($"http://127.0.0.1:{port}");
         var env = new Dictionary<string, string>
@@ -160,7 +160,8 @@ public sealed class ServiceProcess : IAsyncDisposable
                 throw new ServiceStartException(project, "did not answer /alive within 60 s");
             }
 
-            await Task.Delay(100, cancellationToken);
+            // As often as the Lambda Web Adapter's readiness check: the time to ready is measured (bench --cold-start).
+            await Task.Delay(10, cancellationToken);
         }
     }
 

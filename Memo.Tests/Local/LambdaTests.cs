@@ -13,8 +13,8 @@ using StackExchange.Redis;
 namespace Memo.Tests.Local;
 
 /// <summary>
-/// Memo.Auth as AWS Lambda runs it (deploy/aws): the function's configuration from the CDK app's
-/// <c>auth-function-environment.json</c>, its port, a read-only file system but <c>/tmp</c>, and the process frozen
+/// Memo.Auth as AWS Lambda runs it (deploy/aws): the function's configuration from the CDK app, the adapter's port, a
+/// read-only file system but <c>/tmp</c>, and the process frozen
 /// (SIGSTOP) between invocations. Every idle period is longer than every interval of its periodic work (the key reload
 /// interval is shortened to 1 s, the revocation repair's is 1 s), so each stands for minutes of a real idle function.
 /// </summary>
@@ -30,15 +30,7 @@ public sealed class LambdaTests(LocalMemoHost host) : IClassFixture<LocalMemoHos
 
     public async Task InitializeAsync()
     {
-        var path = Path.Combine(ServiceProcess.RepositoryRoot, "deploy", "aws", "lib", "auth-function-environment.json");
-        var environment = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(path))!;
-        foreach (var (key, value) in host.Stack.AuthEnvironment())
-        {
-            environment[key] = value;
-        }
-
-        environment["SigningKeys__ReloadInterval"] = "00:00:01";
-        _function = await ServiceProcess.StartAsLambdaAsync(LocalStack.AuthProject, environment, host.Stack.LogDirectory);
+        _function = await host.Stack.StartAuthAsLambdaAsync(new Dictionary<string, string> { ["SigningKeys__ReloadInterval"] = "00:00:01" });
         _client = new MemoClient(host.WithAuth(_function.Url));
         await _function.FreezeAsync();
     }

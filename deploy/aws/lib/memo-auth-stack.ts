@@ -97,10 +97,9 @@ export class MemoAuthStack extends Stack {
       securityGroupIds: [cacheSecurityGroup.securityGroupId],
     });
 
-    // The password reaches the function as CloudFormation resolves this reference at deployment. It then sits in the
-    // function's configuration, encrypted with this key: only principals allowed to decrypt with it can read it there.
-    // (The Parameters and Secrets extension cannot be called while the function initializes, which is when Memo.Auth
-    // opens the database, and Memo.Auth takes its connection string from the environment everywhere else.)
+    // CloudFormation resolves the password's reference at deployment: it sits in the function's configuration (never
+    // in the template), encrypted at rest with this key. The Parameters and Secrets extension cannot be called while
+    // the function initializes, which is when Memo.Auth opens the database (README, "The password").
     const environmentKey = new kms.Key(this, 'FunctionEnvironmentKey', {
       description: 'Memo.Auth function environment (holds the database connection string)',
       enableKeyRotation: true,

@@ -1,6 +1,7 @@
 using Memo.Auth.Accounts;
 using Memo.Auth.Keys;
 using Memo.Auth.Passwords;
+using Memo.Auth.PeriodicWork;
 using Memo.Auth.Revocation;
 using Memo.Auth.Sessions;
 using Memo.Auth.Throttling;
@@ -32,8 +33,9 @@ builder.Services.AddSingleton<MemoryFailureStore>();
 builder.Services.AddSingleton<LoginThrottle>();
 builder.Services.AddSingleton<DeviceTokens>();
 builder.Services.AddSingleton<RevocationPublisher>();
-builder.Services.AddHostedService<RevocationMirrorService>();
-builder.Services.AddHostedService<SigningKeyReloader>();
+builder.Services.AddPeriodicWorkRunner();
+builder.Services.AddPeriodicWork<SigningKeyReloader>();
+builder.Services.AddPeriodicWork<RevocationMirrorRepair>();
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();
@@ -51,6 +53,7 @@ if (args is ["rotate-signing-key"])
 
 await app.Services.GetRequiredService<DeviceTokens>().InitializeAsync(CancellationToken.None);
 
+app.UsePeriodicWork();
 app.UseApiDefaults();
 app.MapKeys();
 app.MapGroup("/auth").WithTags("Auth").WithNoStore().MapAccounts().MapSessions();

@@ -1,22 +1,27 @@
+using Memo.Auth.PeriodicWork;
+
 namespace Memo.Auth.Keys;
 
-/// <summary>Rereads the signing keys periodically, so a rotation made by any replica or by the rotate command reaches this one.</summary>
-public sealed partial class SigningKeyReloader(SigningKeyStore keys, TimeProvider time, ILogger<SigningKeyReloader> logger) : BackgroundService
+/// <summary>
+/// Rereads the signing keys, so a rotation made by any replica or by the rotate command reaches this one. Requests wait
+/// for a due reload: a process frozen for long (on AWS Lambda) would otherwise sign with a key already retired.
+/// </summary>
+public sealed partial class SigningKeyReloader(SigningKeyStore keys, ILogger<SigningKeyReloader> logger) : IPeriodicWork
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public TimeSpan Interval => keys.ReloadInterval;
+
+    public bool RunsBeforeRequests => true;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(keys.ReloadInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
-            {
-                await keys.ReloadAsync(stoppingToken);
-            }
-            catch (Npgsql.NpgsqlException ex)
-            {
-                // The keys already loaded keep working.
-                LogReloadFailed(logger, ex);
-            }
+            await keys.ReloadAsync(cancellationToken);
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            // The keys already loaded keep working.
+            LogReloadFailed(logger, ex);
         }
     }
 

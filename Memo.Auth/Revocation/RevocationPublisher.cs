@@ -11,7 +11,7 @@ public sealed record SessionRevocation(Guid SessionId, DateTimeOffset ExpiresAt)
 /// <summary>
 /// Mirrors revocations from the auth database into the Redis revocation cache (<see cref="RevocationChannel"/>) and
 /// publishes them to the Notes instances. The database stays the source of truth: what fails here is retried by
-/// <see cref="RevocationMirrorService"/>.
+/// <see cref="RevocationMirrorRepair"/>.
 /// </summary>
 public sealed partial class RevocationPublisher(IConnectionMultiplexer redis, SessionStore sessions, TimeProvider time, ILogger<RevocationPublisher> logger)
 {

@@ -1,3 +1,4 @@
+using Memo.Auth.PeriodicWork;
 using Memo.Auth.Sessions;
 using Memo.ServiceDefaults.Authentication;
 
@@ -8,28 +9,26 @@ namespace Memo.Auth.Revocation;
 /// <summary>
 /// Keeps the Redis revocation cache complete: every second it writes revocations that did not reach Redis (it was down),
 /// and, when the restored marker is missing (Redis restarted empty or was flushed), writes every unexpired revocation again.
+/// It can run alongside requests: none of them reads what it writes.
 /// </summary>
-public sealed partial class RevocationMirrorService(
-    IConnectionMultiplexer redis, SessionStore sessions, RevocationPublisher publisher, TimeProvider time, ILogger<RevocationMirrorService> logger)
-    : BackgroundService
+public sealed partial class RevocationMirrorRepair(
+    IConnectionMultiplexer redis, SessionStore sessions, RevocationPublisher publisher, TimeProvider time, ILogger<RevocationMirrorRepair> logger)
+    : IPeriodicWork
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    public TimeSpan Interval => TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public bool RunsBeforeRequests => false;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        try
         {
-            try
-            {
-                await SyncAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
-            {
-                LogSyncFailed(logger, ex);
-            }
+            await SyncAsync(cancellationToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            LogSyncFailed(logger, ex);
+        }
     }
 
     private async Task SyncAsync(CancellationToken ct)

@@ -74,6 +74,20 @@ public static class AccountSteps
         return sent;
     }
 
+    /// <summary>Runs a statement on authdb, for the checks that look behind the API; returns the first column of the first row.</summary>
+    public static async Task<object?> AuthDatabaseAsync(this LocalMemoHost host, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(host.Stack.Postgres.ConnectionString(LocalStack.AuthDatabase));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return await command.ExecuteScalarAsync();
+    }
+
     /// <summary>The stream entries about <paramref name="user"/>.</summary>
     public static async Task<StreamEntry[]> EventsAboutAsync(IDatabase redis, Guid user) =>
         (await redis.StreamRangeAsync(EventStream.Key)).Where(e => e["user"] == user.ToString()).ToArray();

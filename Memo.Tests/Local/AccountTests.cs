@@ -6,6 +6,8 @@ using Memo.ServiceDefaults.Events;
 using Memo.Tests.Hosting;
 using Memo.Tests.Scenarios;
 
+using Microsoft.IdentityModel.JsonWebTokens;
+
 namespace Memo.Tests.Local;
 
 /// <summary>Password change, export and account deletion through HTTP, with two Notes instances where sessions end.</summary>
@@ -194,6 +196,46 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     }
 
     [Fact]
+    public async Task Sessions_and_events_past_their_retention_are_deleted_and_the_rest_kept()
+    {
+        var user = await _client.NewUserAsync();
+        var expired = await _client.LoginAsync(user.Email, user.Password);
+        var revokedLongAgo = await _client.LoginAsync(user.Email, user.Password);
+        var revokedNow = await _client.LoginAsync(user.Email, user.Password);
+        foreach (var tokens in new[] { revokedLongAgo, revokedNow })
+        {
+            using var logout = await _client.Auth(HttpMethod.Post, "/auth/logout", token: tokens.AccessToken);
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        var longGone = await _client.NewOwnerAsync(1);
+        var justGone = await _client.NewOwnerAsync(1);
+        await _client.DeleteAccountAsync(longGone.User);
+        await _client.DeleteAccountAsync(justGone.User);
+        await Eventually.TrueAsync(async () => (await host.OutboxSentAtAsync(longGone.User.Id)).SingleOrDefault() is not null, TimeSpan.FromSeconds(5));
+
+        // Time passes for some of them: a session past its expiry, a revocation past the last access token it
+        // revoked, an event sent longer ago than the outbox retention (7 days).
+        await host.AuthDatabaseAsync("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = @id", ("id", SessionOf(expired)));
+        await host.AuthDatabaseAsync("UPDATE sessions SET revocation_expires_at = now() - interval '1 second' WHERE id = @id", ("id", SessionOf(revokedLongAgo)));
+        await host.AuthDatabaseAsync("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE user_id = @id", ("id", longGone.User.Id));
+
+        // The session cleanup runs when an Auth instance starts, then every 10 minutes; the relay every second.
+        await using var auth = await host.Stack.StartAuthAsync(LocalMemoHost.FastAuthSettings);
+        await Eventually.TrueAsync(async () => await SessionRowsAsync(expired, revokedLongAgo) == 0, TimeSpan.FromSeconds(10), "Expired sessions stayed");
+        Assert.Equal(0L, await host.AuthDatabaseAsync(
+            "SELECT count(*) FROM refresh_tokens WHERE session_id = ANY(@ids)", ("ids", new[] { SessionOf(expired), SessionOf(revokedLongAgo) })));
+        await Eventually.TrueAsync(async () => (await host.OutboxSentAtAsync(longGone.User.Id)).Count == 0, TimeSpan.FromSeconds(10), "The old event stayed");
+
+        Assert.Equal(2, await SessionRowsAsync(user.Tokens, revokedNow));
+        Assert.Single(await host.OutboxSentAtAsync(justGone.User.Id));
+        using var stillRefused = await _client.Notes(HttpMethod.Get, "/notes", token: revokedNow.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, stillRefused.StatusCode);
+        using var stillWorks = await _client.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, stillWorks.StatusCode);
+    }
+
+    [Fact]
     public async Task OpenApi_documents_the_account_endpoints()
     {
         using var auth = await _client.Auth(HttpMethod.Get, "/openapi/v1.json");
@@ -211,6 +253,11 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static Guid SessionOf(Tokens tokens) => Guid.Parse(new JsonWebToken(tokens.AccessToken).GetClaim("sid").Value);
+
+    private async Task<long> SessionRowsAsync(params Tokens[] sessions) =>
+        (long)(await host.AuthDatabaseAsync("SELECT count(*) FROM sessions WHERE id = ANY(@ids)", ("ids", sessions.Select(SessionOf).ToArray())))!;
 
     private Task<HttpResponseMessage> ChangePasswordAsync(string token, string current, string next) =>
         _client.Auth(HttpMethod.Post, "/auth/password", new { currentPassword = current, newPassword = next }, token);

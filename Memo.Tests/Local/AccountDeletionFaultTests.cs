@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using Memo.DevHost.Infrastructure;
 using Memo.ServiceDefaults.Events;
 using Memo.Tests.Hosting;
 
@@ -22,26 +23,12 @@ public sealed class AccountDeletionFaultTests(LocalMemoHost host) : IClassFixtur
     [Fact]
     public async Task Notes_stopped_everywhere_during_the_deletion_deletes_the_notes_once_it_is_started_again()
     {
-        var keeper = await _client.NewOwnerAsync(3);
-        var leaving = await _client.NewOwnerAsync(10);
-        await using (var second = await host.Stack.StartNotesAsync(host.AuthUrl, LocalMemoHost.FastNotesSettings))
+        await using var second = await host.Stack.StartNotesAsync(host.AuthUrl, LocalMemoHost.FastNotesSettings);
+        await DeleteWhileNotesIsDownAsync(async leaving =>
         {
-            await Task.WhenAll(host.Notes.StopAsync(), second.StopAsync());
-            try
-            {
-                await _client.DeleteAccountAsync(leaving.User);
-                await AssertPublishedAsync(leaving.User.Id);
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                Assert.Equal(10, await host.StoredNotesAsync(leaving.User.Id)); // nobody was there to take the event
-            }
-            finally
-            {
-                await host.RestartNotesAsync();
-            }
-        }
-
-        await host.AssertNotesGoneAsync(leaving.User.Id);
-        await _client.AssertNotesIntactAsync(keeper);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal(10, await host.StoredNotesAsync(leaving.User.Id)); // nobody was there to take the event
+        }, second);
     }
 
     [Fact]
@@ -141,45 +128,45 @@ public sealed class AccountDeletionFaultTests(LocalMemoHost host) : IClassFixtur
     }
 
     [Fact]
-    public async Task Redis_coming_back_empty_before_a_stopped_Notes_consumed_the_event_gets_it_published_again()
-    {
-        var keeper = await _client.NewOwnerAsync(3);
-        var leaving = await _client.NewOwnerAsync(10);
-        await host.Notes.StopAsync();
-        try
+    public Task Redis_coming_back_empty_before_a_stopped_Notes_consumed_the_event_gets_it_published_again() =>
+        DeleteWhileNotesIsDownAsync(async _ =>
         {
-            await _client.DeleteAccountAsync(leaving.User);
-            await AssertPublishedAsync(leaving.User.Id);
-
             // Redis restarts empty: the stream, and the event in it, are gone; the outbox row says it was sent.
             await host.Stack.Redis.StopAsync();
             await host.Stack.Redis.StartAsync();
-        }
-        finally
-        {
-            await host.RestartNotesAsync();
-        }
-
-        await host.AssertNotesGoneAsync(leaving.User.Id);
-        await _client.AssertNotesIntactAsync(keeper);
-    }
+        });
 
     [Fact]
     public async Task An_event_left_unacknowledged_by_a_dead_consumer_is_taken_over_by_a_live_one()
     {
-        var keeper = await _client.NewOwnerAsync(3);
-        var leaving = await _client.NewOwnerAsync(10);
         await using var redis = await host.ConnectRedisAsync();
         var db = redis.GetDatabase();
-        await host.Notes.StopAsync();
+        await DeleteWhileNotesIsDownAsync(async leaving =>
+        {
+            // A consumer of the group is given the event and dies before acknowledging it.
+            var taken = await db.StreamReadGroupAsync(EventStream.Key, "notes", "dead-consumer", StreamPosition.NewMessages, count: 1000);
+            Assert.Contains(taken, e => e["user"] == leaving.User.Id.ToString());
+        });
+        await AccountSteps.AssertAllAcknowledgedAsync(db);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// With every Notes instance stopped (the fixture's and <paramref name="others"/>), deletes an account with notes,
+    /// checks that the event was published, does <paramref name="meanwhile"/>, then starts the fixture's Notes again:
+    /// the account's notes go, another user's stay.
+    /// </summary>
+    private async Task DeleteWhileNotesIsDownAsync(Func<Owner, Task> meanwhile, params ServiceProcess[] others)
+    {
+        var keeper = await _client.NewOwnerAsync(3);
+        var leaving = await _client.NewOwnerAsync(10);
+        await Task.WhenAll(others.Select(o => o.StopAsync()).Append(host.Notes.StopAsync()));
         try
         {
             await _client.DeleteAccountAsync(leaving.User);
             await AssertPublishedAsync(leaving.User.Id);
-
-            // A consumer of the group is given the event and dies before acknowledging it.
-            var taken = await db.StreamReadGroupAsync(EventStream.Key, "notes", "dead-consumer", StreamPosition.NewMessages, count: 1000);
-            Assert.Contains(taken, e => e["user"] == leaving.User.Id.ToString());
+            await meanwhile(leaving);
         }
         finally
         {
@@ -187,11 +174,8 @@ public sealed class AccountDeletionFaultTests(LocalMemoHost host) : IClassFixtur
         }
 
         await host.AssertNotesGoneAsync(leaving.User.Id);
-        await AccountSteps.AssertAllAcknowledgedAsync(db);
         await _client.AssertNotesIntactAsync(keeper);
     }
-
-    public void Dispose() => _client.Dispose();
 
     /// <summary>The user's deletion reached the stream and its outbox row is marked sent.</summary>
     private async Task AssertPublishedAsync(Guid user)

@@ -82,8 +82,7 @@ public sealed partial class AccountDeletionConsumer(
         }
     }
 
-    /// <summary>Creates the group if it does not exist, and forgets consumers that left nothing pending and fell silent.</summary>
-    private async Task JoinGroupAsync(IDatabase db)
+    private static async Task JoinGroupAsync(IDatabase db)
     {
         try
         {
@@ -92,16 +91,6 @@ public sealed partial class AccountDeletionConsumer(
         catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
             // Another instance created it.
-        }
-
-        // Each restart of an instance adds a consumer name; a live one polls far more often than the claim idle time.
-        foreach (var consumer in await db.StreamConsumerInfoAsync(EventStream.Key, Group))
-        {
-            if (consumer.Name != _consumer && consumer.PendingMessageCount == 0
-                && consumer.IdleTimeInMilliseconds > options.Value.ClaimIdleTime.TotalMilliseconds)
-            {
-                await db.StreamDeleteConsumerAsync(EventStream.Key, Group, consumer.Name);
-            }
         }
     }
 

@@ -2,9 +2,7 @@
 // Data persists in .memo/ at the repository root. Ctrl-C stops everything.
 using Memo.DevHost.Infrastructure;
 
-var root = typeof(LocalStack).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-    .Cast<System.Reflection.AssemblyMetadataAttribute>().First(a => a.Key == "ServicesRoot").Value!;
-var dataDirectory = Environment.GetEnvironmentVariable("MEMO_DATA") ?? Path.Combine(root, ".memo", "postgres");
+var dataDirectory = Environment.GetEnvironmentVariable("MEMO_DATA") ?? Path.Combine(ServiceProcess.RepositoryRoot, ".memo", "postgres");
 var development = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" };
 
 using var stopping = new CancellationTokenSource();

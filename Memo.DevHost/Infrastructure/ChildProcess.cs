@@ -14,6 +14,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
     private readonly Lock _gate = new();
+    private bool _frozen;
 
     private ChildProcess(Process process, StreamWriter log)
     {
@@ -32,11 +33,21 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public string LogPath { get; private init; } = "";
 
-    /// <summary>Starts <paramref name="fileName"/>; as <paramref name="runAs"/> (via setpriv, which execs in place) when this process is root.</summary>
+    /// <summary>
+    /// Starts <paramref name="fileName"/>; as <paramref name="runAs"/> (via setpriv, which execs in place) when this process
+    /// is root. Its environment is this process's plus <paramref name="environment"/>, or only that when
+    /// <paramref name="inheritEnvironment"/> is false.
+    /// </summary>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string logPath,
-        IReadOnlyDictionary<string, string>? environment = null, string? runAs = null, string? workingDirectory = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? runAs = null, string? workingDirectory = null,
+        bool inheritEnvironment = true)
     {
         var info = new ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!inheritEnvironment)
+        {
+            info.Environment.Clear();
+        }
+
         if (runAs is not null && Environment.UserName == "root")
         {
             info.FileName = "setpriv";
@@ -85,14 +96,27 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends a POSIX signal: STOP freezes the process, CONT thaws it.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using (var kill = Process.Start("kill", [$"-{signal}", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        _frozen = signal switch { "STOP" => true, "CONT" => false, _ => _frozen };
+    }
+
     /// <summary>Sends a POSIX signal (INT, TERM, KILL...) and waits for the process to exit.</summary>
     public async Task StopAsync(string signal, TimeSpan timeout)
     {
         if (!_process.HasExited)
         {
-            using (var kill = Process.Start("kill", [$"-{signal}", Id.ToString(CultureInfo.InvariantCulture)]))
+            await SignalAsync(signal);
+            if (_frozen)
             {
-                await kill.WaitForExitAsync();
+                // A frozen process acts on the signal only once it runs again.
+                await SignalAsync("CONT");
             }
 
             using var cts = new CancellationTokenSource(timeout);

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Memo.DevHost.Infrastructure;
 
 /// <summary>
@@ -67,6 +69,19 @@ public sealed class LocalStack : IAsyncDisposable
 
     public Task<ServiceProcess> StartAuthAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(AuthProject, Merge(AuthEnvironment(), settings), LogDirectory, port, cancellationToken);
+
+    /// <summary>
+    /// Memo.Auth as the AWS CDK app configures its Lambda function (deploy/aws/lib/auth-function-environment.json), wired
+    /// to this stack, run as Lambda would run it (<see cref="ServiceProcess.StartAsLambdaAsync"/>): from its build output,
+    /// or from <paramref name="taskRoot"/> (a <c>dotnet publish</c> output).
+    /// </summary>
+    public async Task<ServiceProcess> StartAuthAsLambdaAsync(IReadOnlyDictionary<string, string>? settings = null, string? taskRoot = null,
+        CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(ServiceProcess.RepositoryRoot, "deploy", "aws", "lib", "auth-function-environment.json");
+        var function = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(path, cancellationToken))!;
+        return await ServiceProcess.StartAsLambdaAsync(AuthProject, Merge(Merge(function, AuthEnvironment()), settings), LogDirectory, taskRoot, cancellationToken);
+    }
 
     public Task<ServiceProcess> StartNotesAsync(Uri auth, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(NotesProject, Merge(NotesEnvironment(auth), settings), LogDirectory, port, cancellationToken);

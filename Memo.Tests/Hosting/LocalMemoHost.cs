@@ -83,4 +83,18 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
     public Task StopRedisAsync() => Stack.Redis.StopAsync();
 
     public Task StartRedisAsync() => Stack.Redis.StartAsync();
+
+    /// <summary>Whether Redis is up, for tests that stop it to restore it in <c>finally</c>.</summary>
+    public async Task<bool> RedisAnswersAsync()
+    {
+        try
+        {
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Stack.Redis.ConnectionString);
+            return redis.IsConnected;
+        }
+        catch (StackExchange.Redis.RedisConnectionException)
+        {
+            return false;
+        }
+    }
 }

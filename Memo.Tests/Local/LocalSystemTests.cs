@@ -79,7 +79,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         }
         finally
         {
-            if (!await RedisAnswersAsync())
+            if (!await host.RedisAnswersAsync())
             {
                 await host.Stack.Redis.StartAsync();
             }
@@ -187,18 +187,5 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         await using var command = new NpgsqlCommand("SELECT password_hash FROM users WHERE id = @id", connection);
         command.Parameters.AddWithValue("id", userId);
         return ((string)(await command.ExecuteScalarAsync())!).Split('$')[1];
-    }
-
-    private async Task<bool> RedisAnswersAsync()
-    {
-        try
-        {
-            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(host.Stack.Redis.ConnectionString);
-            return redis.IsConnected;
-        }
-        catch (StackExchange.Redis.RedisConnectionException)
-        {
-            return false;
-        }
     }
 }

@@ -123,18 +123,21 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
             : RevokeWhereAsync(connection, transaction, "user_id = @id", ct, ("id", userId));
 
     /// <summary>
-    /// Deletes, with their refresh tokens, up to <paramref name="limit"/> sessions nothing needs any more: unrevoked ones
-    /// past their expiry, revoked ones past the expiry of their last access token. Returns how many.
+    /// Deletes, with their refresh tokens, up to <paramref name="limit"/> sessions nothing needs any more, once their
+    /// last access token has expired: unrevoked ones after their expiry (a refresh just before it issued a token that
+    /// lives one access-token lifetime longer), revoked ones after their revocation's expiry. Returns how many.
     /// </summary>
     public async Task<int> DeleteExpiredAsync(int limit, CancellationToken ct)
     {
+        var now = time.GetUtcNow();
         await using var command = db.CreateCommand("""
             DELETE FROM sessions WHERE id IN (
                 SELECT id FROM sessions
-                WHERE (revoked_at IS NULL AND expires_at <= @now) OR (revoked_at IS NOT NULL AND revocation_expires_at <= @now)
+                WHERE (revoked_at IS NULL AND expires_at <= @expiredBefore) OR (revoked_at IS NOT NULL AND revocation_expires_at <= @now)
                 LIMIT @limit)
             """);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expiredBefore", now - tokens.AccessTokenLifetime - JwtOptions.ClockSkew);
         command.Parameters.AddWithValue("limit", limit);
         return await command.ExecuteNonQueryAsync(ct);
     }

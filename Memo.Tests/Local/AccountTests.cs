@@ -200,6 +200,7 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     {
         var user = await _client.NewUserAsync();
         var expired = await _client.LoginAsync(user.Email, user.Password);
+        var justExpired = await _client.LoginAsync(user.Email, user.Password);
         var revokedLongAgo = await _client.LoginAsync(user.Email, user.Password);
         var revokedNow = await _client.LoginAsync(user.Email, user.Password);
         foreach (var tokens in new[] { revokedLongAgo, revokedNow })
@@ -214,9 +215,11 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
         await _client.DeleteAccountAsync(justGone.User);
         await Eventually.TrueAsync(async () => (await host.OutboxSentAtAsync(longGone.User.Id)).SingleOrDefault() is not null, TimeSpan.FromSeconds(5));
 
-        // Time passes for some of them: a session past its expiry, a revocation past the last access token it
-        // revoked, an event sent longer ago than the outbox retention (7 days).
-        await host.AuthDatabaseAsync("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = @id", ("id", SessionOf(expired)));
+        // Time passes for some of them: a session past its expiry and its last access token's (15 min), another just
+        // past its expiry (an access token of it may live on), a revocation past the last access token it revoked, an
+        // event sent longer ago than the outbox retention (7 days).
+        await host.AuthDatabaseAsync("UPDATE sessions SET expires_at = now() - interval '16 minutes' WHERE id = @id", ("id", SessionOf(expired)));
+        await host.AuthDatabaseAsync("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = @id", ("id", SessionOf(justExpired)));
         await host.AuthDatabaseAsync("UPDATE sessions SET revocation_expires_at = now() - interval '1 second' WHERE id = @id", ("id", SessionOf(revokedLongAgo)));
         await host.AuthDatabaseAsync("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE user_id = @id", ("id", longGone.User.Id));
 
@@ -227,7 +230,7 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
             "SELECT count(*) FROM refresh_tokens WHERE session_id = ANY(@ids)", ("ids", new[] { SessionOf(expired), SessionOf(revokedLongAgo) })));
         await Eventually.TrueAsync(async () => (await host.OutboxSentAtAsync(longGone.User.Id)).Count == 0, TimeSpan.FromSeconds(10), "The old event stayed");
 
-        Assert.Equal(2, await SessionRowsAsync(user.Tokens, revokedNow));
+        Assert.Equal(3, await SessionRowsAsync(user.Tokens, revokedNow, justExpired));
         Assert.Single(await host.OutboxSentAtAsync(justGone.User.Id));
         using var stillRefused = await _client.Notes(HttpMethod.Get, "/notes", token: revokedNow.AccessToken);
         Assert.Equal(HttpStatusCode.Unauthorized, stillRefused.StatusCode);

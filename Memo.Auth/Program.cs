@@ -1,5 +1,6 @@
 using Memo.Auth.Accounts;
 using Memo.Auth.Keys;
+using Memo.Auth.Outbox;
 using Memo.Auth.Passwords;
 using Memo.Auth.PeriodicWork;
 using Memo.Auth.Revocation;
@@ -20,6 +21,7 @@ builder.Services.AddValidatedOptions<TokenOptions>(TokenOptions.SectionName);
 builder.Services.AddValidatedOptions<PasswordOptions>(PasswordOptions.SectionName);
 builder.Services.AddValidatedOptions<LoginThrottleOptions>(LoginThrottleOptions.SectionName);
 builder.Services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.SectionName);
+builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
 
 builder.Services.AddSingleton<SigningKeyStore>();
 builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
@@ -32,11 +34,17 @@ builder.Services.AddSingleton<ThrottlePolicy>();
 builder.Services.AddSingleton<RedisFailureStore>();
 builder.Services.AddSingleton<MemoryFailureStore>();
 builder.Services.AddSingleton<LoginThrottle>();
+builder.Services.AddSingleton<ThrottledPasswordCheck>();
 builder.Services.AddSingleton<DeviceTokens>();
 builder.Services.AddSingleton<RevocationPublisher>();
+builder.Services.AddSingleton<OutboxStore>();
+builder.Services.AddSingleton<OutboxRelay>();
 builder.Services.AddPeriodicWorkRunner();
 builder.Services.AddPeriodicWork<SigningKeyReloader>();
 builder.Services.AddPeriodicWork<RevocationMirrorRepair>();
+builder.Services.AddPeriodicWork<SessionCleanup>();
+// The same instance the account deletion runs, so that its runs never overlap.
+builder.Services.AddSingleton<IPeriodicWork>(sp => sp.GetRequiredService<OutboxRelay>());
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();

@@ -1,3 +1,4 @@
+using Memo.Notes.Accounts;
 using Memo.Notes.Notes;
 using Memo.Notes.Revocation;
 using Memo.Notes.Tokens;
@@ -28,6 +29,9 @@ builder.Services.AddHostedService<RevocationMirrorSync>();
 builder.Services.AddHealthChecks().AddCheck<RevocationMirrorHealthCheck>("revocations");
 
 builder.Services.AddSingleton<NoteStore>();
+
+builder.Services.AddValidatedOptions<AccountEventsOptions>(AccountEventsOptions.SectionName);
+builder.Services.AddHostedService<AccountDeletionConsumer>();
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();

@@ -1,10 +1,15 @@
+using Memo.Auth.Outbox;
+using Memo.Auth.Revocation;
+using Memo.Auth.Sessions;
+using Memo.ServiceDefaults.Events;
+
 using Npgsql;
 
 namespace Memo.Auth.Accounts;
 
 public sealed record User(Guid Id, string Email, string? DisplayName, string PasswordHash);
 
-public sealed class UserStore(NpgsqlDataSource db, TimeProvider time)
+public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionStore sessions, OutboxStore outbox)
 {
     /// <summary>Emails compare case-insensitively: this is the form they are unique and looked up in.</summary>
     public static string Normalize(string email) => email.Trim().ToLowerInvariant();
@@ -32,12 +37,69 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time)
 
     public Task<User?> FindByIdAsync(Guid id, CancellationToken ct) => FindAsync("id = @key", id, ct);
 
-    public async Task UpdatePasswordHashAsync(Guid id, string passwordHash, CancellationToken ct)
+    /// <summary>Rehashes a password at a new cost, unless the password was changed since <paramref name="oldHash"/> was read.</summary>
+    public async Task RehashPasswordAsync(Guid id, string oldHash, string newHash, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE users SET password_hash = @hash WHERE id = @id");
-        command.Parameters.AddWithValue("hash", passwordHash);
+        await using var command = db.CreateCommand("UPDATE users SET password_hash = @hash WHERE id = @id AND password_hash = @old");
+        command.Parameters.AddWithValue("hash", newHash);
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("old", oldHash);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Sets a new password hash and, in the same transaction, ends every session of the user but
+    /// <paramref name="keepSession"/>: whoever signed in with the old password is out, the caller stays in.
+    /// Returns the revocations to publish.
+    /// </summary>
+    public async Task<IReadOnlyList<SessionRevocation>> ChangePasswordAsync(Guid id, string passwordHash, Guid keepSession, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var update = new NpgsqlCommand("UPDATE users SET password_hash = @hash WHERE id = @id", connection, transaction))
+        {
+            update.Parameters.AddWithValue("hash", passwordHash);
+            update.Parameters.AddWithValue("id", id);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
+        var revoked = await sessions.RevokeAllAsync(connection, transaction, id, keepSession, ct);
+        await transaction.CommitAsync(ct);
+        return revoked;
+    }
+
+    /// <summary>
+    /// Deletes the user, in one transaction with what must happen with it: every session revoked (the rows stay until
+    /// their revocations expire) and an <see cref="EventStream.AccountDeleted"/> event in the outbox, for the services
+    /// that hold the user's data. The email can be registered again at once. Returns the revocations to publish
+    /// (none when the user was already gone).
+    /// </summary>
+    public async Task<IReadOnlyList<SessionRevocation>> DeleteAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        // Locked before the sessions are revoked: a login racing this deletion then waits and fails to insert its
+        // session (the key on sessions.user_id), instead of adding one this transaction would not see.
+        await using (var lockUser = new NpgsqlCommand("SELECT 1 FROM users WHERE id = @id FOR UPDATE", connection, transaction))
+        {
+            lockUser.Parameters.AddWithValue("id", id);
+            if (await lockUser.ExecuteScalarAsync(ct) is null)
+            {
+                return [];
+            }
+        }
+
+        var revoked = await sessions.RevokeAllAsync(connection, transaction, id, keep: null, ct);
+        await using (var delete = new NpgsqlCommand("DELETE FROM users WHERE id = @id", connection, transaction))
+        {
+            delete.Parameters.AddWithValue("id", id);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+
+        await outbox.AddAsync(connection, transaction, EventStream.AccountDeleted, id, ct);
+        await transaction.CommitAsync(ct);
+        return revoked;
     }
 
     private async Task<User?> FindAsync(string where, object key, CancellationToken ct)

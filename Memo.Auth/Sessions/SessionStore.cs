@@ -21,7 +21,8 @@ public abstract record RotationResult
 /// <summary>Sessions and their refresh tokens in the auth database, the source of truth for revocation.</summary>
 public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIssuer tokens) : ISessionRevocations
 {
-    public async Task<NewSession> CreateAsync(Guid userId, CancellationToken ct)
+    /// <summary>The new session, or null when the user no longer exists (the account was deleted meanwhile).</summary>
+    public async Task<NewSession?> CreateAsync(Guid userId, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var session = Guid.CreateVersion7(now);
@@ -35,7 +36,14 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
             insert.Parameters.AddWithValue("user", userId);
             insert.Parameters.AddWithValue("now", now);
             insert.Parameters.AddWithValue("expires", expiresAt);
-            await insert.ExecuteNonQueryAsync(ct);
+            try
+            {
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                return null;
+            }
         }
 
         var refreshToken = await InsertRefreshTokenAsync(connection, transaction, session, now, ct);
@@ -66,12 +74,13 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         spend.Parameters.AddWithValue("now", now);
         spend.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
         spend.Parameters.AddWithValue("hash", hash);
-        (Guid Session, Guid User, DateTimeOffset Expires, bool Revoked)? spent = null;
+        // The user is null once the account is deleted; its sessions were revoked first.
+        (Guid Session, Guid? User, DateTimeOffset Expires, bool Revoked)? spent = null;
         await using (var reader = await spend.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
             {
-                spent = (reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetBoolean(3));
+                spent = (reader.GetGuid(0), reader.GetFieldValue<Guid?>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetBoolean(3));
             }
         }
 
@@ -84,20 +93,20 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
                 return new RotationResult.Rejected();
             }
 
-            var revoked = await RevokeWhereAsync(connection, transaction, "id = @id", reusedSession, ct);
+            var revoked = await RevokeWhereAsync(connection, transaction, "id = @id", ct, ("id", reusedSession));
             await transaction.CommitAsync(ct);
             return revoked.Count > 0 ? new RotationResult.Reused(revoked[0]) : new RotationResult.Rejected();
         }
 
         var (session, user, expires, isRevoked) = spent.Value;
-        if (isRevoked || expires <= now)
+        if (isRevoked || expires <= now || user is null)
         {
             return new RotationResult.Rejected();
         }
 
         var next = await InsertRefreshTokenAsync(connection, transaction, session, now, ct);
         await transaction.CommitAsync(ct);
-        return new RotationResult.Rotated(user, new NewSession(session, next, expires));
+        return new RotationResult.Rotated(user.Value, new NewSession(session, next, expires));
     }
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Guid sessionId, CancellationToken ct) =>
@@ -105,6 +114,33 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(Guid userId, CancellationToken ct) =>
         RevokeAsync("user_id = @id", userId, ct);
+
+    /// <summary>In the caller's transaction: ends every session of the user, except <paramref name="keep"/> when given.</summary>
+    public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId,
+        Guid? keep, CancellationToken ct) =>
+        keep is { } session
+            ? RevokeWhereAsync(connection, transaction, "user_id = @id AND id <> @keep", ct, ("id", userId), ("keep", session))
+            : RevokeWhereAsync(connection, transaction, "user_id = @id", ct, ("id", userId));
+
+    /// <summary>
+    /// Deletes, with their refresh tokens, up to <paramref name="limit"/> sessions nothing needs any more, once their
+    /// last access token has expired: unrevoked ones after their expiry (a refresh just before it issued a token that
+    /// lives one access-token lifetime longer), revoked ones after their revocation's expiry. Returns how many.
+    /// </summary>
+    public async Task<int> DeleteExpiredAsync(int limit, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var command = db.CreateCommand("""
+            DELETE FROM sessions WHERE id IN (
+                SELECT id FROM sessions
+                WHERE (revoked_at IS NULL AND expires_at <= @expiredBefore) OR (revoked_at IS NOT NULL AND revocation_expires_at <= @now)
+                LIMIT @limit)
+            """);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("expiredBefore", now - tokens.AccessTokenLifetime - JwtOptions.ClockSkew);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
 
     public async ValueTask<bool> IsRevokedAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -144,11 +180,11 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
     private async Task<IReadOnlyList<SessionRevocation>> RevokeAsync(string where, Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await RevokeWhereAsync(connection, null, where, id, ct);
+        return await RevokeWhereAsync(connection, null, where, ct, ("id", id));
     }
 
     private async Task<IReadOnlyList<SessionRevocation>> RevokeWhereAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        string where, Guid id, CancellationToken ct)
+        string where, CancellationToken ct, params (string Name, Guid Value)[] parameters)
     {
         var now = time.GetUtcNow();
         await using var command = new NpgsqlCommand($"""
@@ -159,7 +195,10 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         command.Parameters.AddWithValue("now", now);
         // Every access token of the session was issued before now, so none outlives now + lifetime (+ the skew verifiers allow).
         command.Parameters.AddWithValue("until", now + tokens.AccessTokenLifetime + JwtOptions.ClockSkew);
-        command.Parameters.AddWithValue("id", id);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
         return await ReadRevocationsAsync(command, ct);
     }
 

@@ -46,33 +46,28 @@ public static class SessionsApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, HttpContext http, UserStore users, PasswordHasher passwords, LoginThrottle throttle, DeviceTokens devices,
+        LoginRequest request, HttpContext http, UserStore users, PasswordHasher passwords, ThrottledPasswordCheck check, DeviceTokens devices,
         SessionStore sessions, TokenIssuer tokens, TimeProvider time, CancellationToken ct)
     {
         var user = await users.FindByEmailAsync(request.Email, ct);
-        var attempt = await throttle.BeginAsync(new SignIn(
-            UserStore.Normalize(request.Email), http.Connection.RemoteIpAddress, devices.DeviceOf(request.DeviceToken, user?.Id)));
-        if (attempt.RetryAfter is { } wait)
+        var signIn = new SignIn(UserStore.Normalize(request.Email), http.Connection.RemoteIpAddress, devices.DeviceOf(request.DeviceToken, user?.Id));
+        var checkedPassword = await check.CheckAsync(signIn, request.Password, user?.PasswordHash, ct);
+        if (checkedPassword.RetryAfter is { } wait)
         {
-            http.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed logins. Try again later.");
+            return ThrottledCheck.TooManyAttempts(http, wait);
         }
 
-        // An unknown email is checked against a decoy hash: same work, same answer, as a wrong password.
-        var check = await passwords.VerifyAsync(request.Password, user?.PasswordHash, ct);
-        if (user is null || check == PasswordCheck.Failed)
+        // A session is null when the account was deleted since it was read.
+        if (user is null || !checkedPassword.Succeeded || await sessions.CreateAsync(user.Id, ct) is not { } session)
         {
-            // Nothing more to count: the attempt counted as a failure when it began.
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Invalid email or password.");
         }
 
-        await throttle.SucceededAsync(attempt);
-        if (check == PasswordCheck.SucceededRehashNeeded)
+        if (checkedPassword.Result == PasswordCheck.SucceededRehashNeeded)
         {
-            await users.UpdatePasswordHashAsync(user.Id, await passwords.HashAsync(request.Password, ct), ct);
+            await users.RehashPasswordAsync(user.Id, user.PasswordHash, await passwords.HashAsync(request.Password, ct), ct);
         }
 
-        var session = await sessions.CreateAsync(user.Id, ct);
         return TypedResults.Ok(Respond(tokens, time, user.Id, session) with { DeviceToken = devices.Issue(user.Id) });
     }
 

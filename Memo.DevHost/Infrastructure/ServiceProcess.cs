@@ -99,6 +99,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>A graceful stop (SIGTERM), as an orchestrator would.</summary>
     public Task StopAsync() => _process.StopAsync("TERM", TimeSpan.FromSeconds(15));
 
+    /// <summary>A crash (SIGKILL): the process gets no chance to finish what it was doing.</summary>
+    public Task KillAsync() => _process.StopAsync("KILL", TimeSpan.FromSeconds(15));
+
     /// <summary>Freezes the process (SIGSTOP), as AWS Lambda does between invocations: no thread runs, no timer fires.</summary>
     public Task FreezeAsync() => _process.SignalAsync("STOP");
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 using Npgsql;
@@ -120,6 +121,29 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>
+    /// Every note of the owner, oldest first, read from the database as the caller consumes them: memory holds the
+    /// note at hand, not the list.
+    /// </summary>
+    public async IAsyncEnumerable<Note> ExportAsync(Guid owner, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE owner_id = @owner ORDER BY created_at, id");
+        command.Parameters.AddWithValue("owner", owner);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return ReadNote(reader);
+        }
+    }
+
+    /// <summary>Deletes every note of the owner (their account was deleted); returns how many. Idempotent.</summary>
+    public async Task<int> DeleteAllAsync(Guid owner, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("DELETE FROM notes WHERE owner_id = @owner");
+        command.Parameters.AddWithValue("owner", owner);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     // PostgreSQL keeps microseconds: truncate so that what we return (and put in cursors) is exactly what is stored.
     private DateTimeOffset Now()
     {
@@ -151,11 +175,13 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            notes.Add(new Note(
-                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6)));
+            notes.Add(ReadNote(reader));
         }
 
         return notes;
     }
+
+    private static Note ReadNote(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3),
+        reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6));
 }

@@ -25,6 +25,8 @@ public static class NotesApi
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One note, with its ETag.");
         group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Replaces a note; honours If-Match.").ProducesValidationProblem();
         group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Deletes a note.");
+        group.MapGet("/export", Export)
+            .WithSummary("Every note of the user, oldest first, as one JSON array to download (streamed).");
         return group;
     }
 
@@ -101,6 +103,13 @@ public static class NotesApi
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal user, NoteStore notes, CancellationToken ct) =>
         await notes.DeleteAsync(user.GetUserId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    // Serialized as the database returns the rows, flushed in chunks: memory does not grow with the number of notes.
+    private static Ok<IAsyncEnumerable<Note>> Export(ClaimsPrincipal user, NoteStore notes, HttpContext http, CancellationToken ct)
+    {
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"memo-notes.json\"";
+        return TypedResults.Ok(notes.ExportAsync(user.GetUserId(), ct));
+    }
 
     private static void SetETag(HttpContext http, Note note) =>
         http.Response.Headers.ETag = new EntityTagHeaderValue($"\"{note.Version.ToString(CultureInfo.InvariantCulture)}\"").ToString();

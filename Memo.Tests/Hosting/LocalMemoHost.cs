@@ -28,6 +28,7 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
     public static readonly IReadOnlyDictionary<string, string> FastNotesSettings = new Dictionary<string, string>
     {
         ["Jwks__MinimumRefreshInterval"] = "00:00:01",
+        ["AccountEvents__ClaimIdleTime"] = "00:00:02",
     };
 
     public async Task InitializeAsync()
@@ -61,6 +62,14 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
         var port = Auth.Url.Port;
         await Auth.DisposeAsync();
         _auth = await Stack.StartAuthAsync(settings ?? FastAuthSettings, port);
+    }
+
+    /// <summary>Restarts the fixture's Memo.Notes on the same port, for tests that take it down.</summary>
+    public async Task RestartNotesAsync()
+    {
+        var port = Notes.Url.Port;
+        await Notes.DisposeAsync();
+        _notes = await Stack.StartNotesAsync(Auth.Url, FastNotesSettings, port);
     }
 
     public Task<string> AuthDatabaseConnectionStringAsync() => Task.FromResult(Stack.Postgres.ConnectionString(LocalStack.AuthDatabase));

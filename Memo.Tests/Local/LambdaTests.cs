@@ -131,6 +131,53 @@ public sealed class LambdaTests(LocalMemoHost host) : IClassFixture<LocalMemoHos
     }
 
     [Fact]
+    public async Task An_account_deletion_is_published_within_its_invocation_or_once_Redis_is_back_by_a_later_one()
+    {
+        var published = await InvokeAsync(() => Client.NewOwnerAsync(3));
+        var delayed = await InvokeAsync(() => Client.NewOwnerAsync(3));
+
+        // Only the function may publish: the fixture's Auth, on timers, would do it for it.
+        await host.Auth.StopAsync();
+        try
+        {
+            using (var deleted = await InvokeAsync(() => Client.Auth(HttpMethod.Delete, "/auth/me", new { password = published.User.Password }, published.User.Tokens.AccessToken)))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            }
+
+            // Checked while the function is frozen: the event went out within the invocation.
+            Assert.NotNull((await host.OutboxSentAtAsync(published.User.Id)).Single());
+            await host.AssertNotesGoneAsync(published.User.Id);
+
+            await host.StopRedisAsync();
+            await Task.Delay(Idle);
+            using (var deleted = await InvokeAsync(() => Client.Auth(HttpMethod.Delete, "/auth/me", new { password = delayed.User.Password }, delayed.User.Tokens.AccessToken)))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            }
+
+            Assert.Equal([null], await host.OutboxSentAtAsync(delayed.User.Id));
+            await host.StartRedisAsync();
+            await Task.Delay(Idle);
+
+            // No one calls: the schedule's /maintenance publishes what Redis missed.
+            await InvokeUntilAsync(
+                () => Client.Auth(HttpMethod.Post, "/maintenance", new { source = "aws.events", detail_type = "Scheduled Event" }),
+                async () => (await host.OutboxSentAtAsync(delayed.User.Id)).Single() is not null);
+            await host.AssertNotesGoneAsync(delayed.User.Id);
+        }
+        finally
+        {
+            if (!await host.RedisAnswersAsync())
+            {
+                await host.StartRedisAsync();
+            }
+
+            await host.RestartAuthAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_function_writes_nothing_outside_tmp_and_leaves_no_files_there()
     {
         await InvokeAsync(() => Client.NewUserAsync());

@@ -72,10 +72,10 @@ public abstract class FaultScenarios(IMemoHost host) : IDisposable
         var sid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(user.Tokens.AccessToken).GetClaim("sid").Value;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(await host.RedisConnectionStringAsync() + ",allowAdmin=true");
         var key = $"memo:revoked:sid:{sid}";
-        await WaitUntilAsync(() => redis.GetDatabase().KeyExistsAsync(key), TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync(key), TimeSpan.FromSeconds(5));
         await redis.GetServers()[0].FlushAllDatabasesAsync();
         Assert.False(await redis.GetDatabase().KeyExistsAsync(key));
-        await WaitUntilAsync(() => redis.GetDatabase().KeyExistsAsync(key), TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync(key), TimeSpan.FromSeconds(5));
         Assert.True(await redis.GetDatabase().KeyTimeToLiveAsync(key) > TimeSpan.FromMinutes(14));
 
         using var refused = await _client.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken);
@@ -125,7 +125,7 @@ public abstract class FaultScenarios(IMemoHost host) : IDisposable
             foreach (var user in new[] { revokedBefore, revokedDuring })
             {
                 var sid = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(user.Tokens.AccessToken).GetClaim("sid").Value;
-                await WaitUntilAsync(() => redis.GetDatabase().KeyExistsAsync($"memo:revoked:sid:{sid}"), TimeSpan.FromSeconds(5));
+                await Eventually.TrueAsync(() => redis.GetDatabase().KeyExistsAsync($"memo:revoked:sid:{sid}"), TimeSpan.FromSeconds(5));
             }
         }
 
@@ -152,15 +152,5 @@ public abstract class FaultScenarios(IMemoHost host) : IDisposable
     {
         await _client.WaitForStatusAsync(() => _client.Auth(HttpMethod.Get, "/health"), status, Recovery);
         await _client.WaitForStatusAsync(() => _client.Notes(HttpMethod.Get, "/health"), status, Recovery);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan deadline)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < deadline, $"Not true within {deadline}.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -38,9 +38,13 @@ await using var auth = await stack.StartAuthAsync();
 await using var notes = await stack.StartNotesAsync(auth.Url);
 await using var web = await stack.StartWebAsync(auth.Url, notes.Url);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
+if (args.Contains("--export"))
+{
+    return await ExportBenchmarkAsync(IntArg("--notes", 10_000), IntArg("--content-length", 200));
+}
 
 Console.WriteLine($"Seeding {users} users and {users * notesPerUser} notes ({clock.Elapsed.TotalSeconds:F0} s)...");
-var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
 var emails = Enumerable.Range(0, users).Select(i => $"bench-{i}-{Guid.NewGuid():N}@example.com").ToArray();
 var tokens = new string[users];
 await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
@@ -152,6 +156,61 @@ foreach (var r in results.Where(r => r.Scenario == "web notes page"))
 
 Console.WriteLine($"Results written to {output} ({clock.Elapsed.TotalSeconds:F0} s after the start of the stack)");
 return results.Any(r => r.Errors > 0) ? 1 : 0;
+
+// --export: one user with `count` notes, exported once unmeasured, then five times, each timed from the request to the
+// last byte received. The document is checked (a JSON array of `count` notes) after the clock stops.
+async Task<int> ExportBenchmarkAsync(int count, int contentLength)
+{
+    var email = $"bench-export-{Guid.NewGuid():N}@example.com";
+    (await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/register"), new { email, password = Password })).EnsureSuccessStatusCode();
+    var token = (await LoginAsync(email, CancellationToken.None)).GetProperty("access_token").GetString()!;
+    Console.WriteLine($"Seeding {count} notes of {contentLength} characters for one user ({clock.Elapsed.TotalSeconds:F0} s)...");
+    var content = string.Concat(Enumerable.Repeat("메모 note ", contentLength))[..contentLength];
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(notes.Url, "/notes"))
+        {
+            Content = JsonContent.Create(new { title = $"note {n} {words[n % words.Length]}", content, tags = new[] { words[n % 3] } }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+    });
+
+    var peakBefore = PeakRssMb(notes.ProcessId);
+    var seconds = new List<double>();
+    var megabytes = 0.0;
+    Console.WriteLine($"Exporting ({clock.Elapsed.TotalSeconds:F0} s)...");
+    for (var run = 0; run <= 5; run++)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(notes.Url, "/notes/export"));
+        request.Headers.Authorization = new("Bearer", token);
+        var watch = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsByteArrayAsync();
+        watch.Stop();
+        using var document = JsonDocument.Parse(body);
+        if (document.RootElement.GetArrayLength() != count)
+        {
+            Console.WriteLine($"ERROR: the export held {document.RootElement.GetArrayLength()} notes, not {count}.");
+            return 1;
+        }
+
+        megabytes = body.Length / 1e6;
+        if (run > 0)
+        {
+            seconds.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"  {(run == 0 ? "warm-up" : $"run {run}"),-8} {watch.Elapsed.TotalSeconds,6:F3} s"));
+    }
+
+    seconds.Sort();
+    Console.WriteLine(FormattableString.Invariant(
+        $"Export of {count} notes ({megabytes:F1} MB): median {seconds[seconds.Count / 2]:F3} s, slowest {seconds[^1]:F3} s; Notes peak RSS {peakBefore:F0} MB before the exports, {PeakRssMb(notes.ProcessId):F0} MB after."));
+    return 0;
+}
 
 // A run of its own (tracing slows the service down) at the highest connection count, traced after a second of load.
 async Task ProfileAsync(string name, string script, Uri target, int c, int processId)

@@ -1,0 +1,107 @@
+using Memo.Auth.PeriodicWork;
+using Memo.ServiceDefaults.Events;
+
+using Microsoft.Extensions.Options;
+
+using StackExchange.Redis;
+
+namespace Memo.Auth.Outbox;
+
+/// <summary>
+/// Publishes the outbox to the Redis stream <see cref="EventStream.Key"/>: each unsent event is added (XADD, its outbox
+/// id in the entry) and marked sent only once Redis has it. It runs right after an event is written and periodically
+/// (<see cref="IPeriodicWork"/>: a timer, or requests where the process is frozen between them), so an event written
+/// while Redis was down, or by an instance that died before publishing it, goes out once Redis and any instance are up.
+/// Never two runs at once in one process; replicas lock disjoint batches. An event can still reach the stream twice
+/// (an instance dying between XADD and its commit; Redis rebuilt): consumers are idempotent. When the restored marker
+/// is missing (Redis restarted empty or was flushed), every retained event is published again.
+/// </summary>
+public sealed partial class OutboxRelay(
+    IConnectionMultiplexer redis, OutboxStore outbox, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
+    : IPeriodicWork, IDisposable
+{
+    private const int BatchSize = 100;
+    private readonly SemaphoreSlim _running = new(1, 1);
+
+    public TimeSpan Interval => options.Value.RelayInterval;
+
+    public bool RunsBeforeRequests => false;
+
+    /// <summary>
+    /// Publishes every unsent event. A run already under way may have looked before the caller's commit: this one
+    /// waits for it, then looks again. Failures are logged; the next run retries.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await _running.WaitAsync(cancellationToken);
+        try
+        {
+            await RelayAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            LogRelayFailed(logger, ex);
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    public void Dispose() => _running.Dispose();
+
+    private async Task RelayAsync(CancellationToken ct)
+    {
+        if (!redis.IsConnected)
+        {
+            return;
+        }
+
+        var db = redis.GetDatabase();
+        var restored = await db.KeyExistsAsync(EventStream.RestoredMarkerKey);
+        if (!restored)
+        {
+            LogRepublishing(logger);
+            await outbox.MarkAllUnsentAsync(ct);
+        }
+
+        while (await PublishBatchAsync(db, ct) == BatchSize)
+        {
+        }
+
+        if (!restored)
+        {
+            await db.StringSetAsync(EventStream.RestoredMarkerKey, time.GetUtcNow().ToUnixTimeSeconds());
+        }
+
+        await outbox.DeleteSentBeforeAsync(time.GetUtcNow() - options.Value.Retention, ct);
+    }
+
+    private async Task<int> PublishBatchAsync(IDatabase db, CancellationToken ct)
+    {
+        await using var batch = await outbox.LockUnsentAsync(BatchSize, ct);
+        var trim = new StreamAddOptions { MaxLength = options.Value.StreamMaxLength, Approximate = true };
+        var sent = new List<long>(batch.Events.Count);
+        try
+        {
+            foreach (var memoEvent in batch.Events)
+            {
+                await db.StreamAddAsync(EventStream.Key, EventStream.Entry(memoEvent), trim);
+                sent.Add(memoEvent.Id);
+            }
+        }
+        finally
+        {
+            // What Redis accepted is marked sent, even when a later XADD of the batch failed.
+            await batch.CommitAsync(sent, ct);
+        }
+
+        return sent.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The event stream is missing from Redis; publishing every retained event again.")]
+    private static partial void LogRepublishing(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the outbox failed; retrying at the next run.")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
+}

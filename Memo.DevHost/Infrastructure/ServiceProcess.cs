@@ -4,7 +4,7 @@ using System.Reflection;
 
 namespace Memo.DevHost.Infrastructure;
 
-/// <summary>A Memo service (Memo.Auth, Memo.Notes) run from its build output as its own process, configured through environment variables as Aspire would.</summary>
+/// <summary>A Memo service (Memo.Auth, Memo.Notes, Memo.Gateway) run from its build output as its own process, configured through environment variables as Aspire would.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };

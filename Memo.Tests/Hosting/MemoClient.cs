@@ -45,6 +45,9 @@ public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDispos
         return SendAsync(request);
     }
 
+    /// <summary>A GET to an address of its own: a service behind the gateway (<see cref="IMemoHost.AuthServiceUrl"/>), the gateway's health.</summary>
+    public Task<HttpResponseMessage> Get(Uri baseAddress, string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, path)));
+
     /// <summary>Registers a fresh user and logs in.</summary>
     public async Task<TestUser> NewUserAsync()
     {

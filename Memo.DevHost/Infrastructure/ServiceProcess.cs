@@ -91,7 +91,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    private static string AssemblyPath(string project)
+    /// <summary>The built assembly of a project of this repository (Memo.Auth, Memo.DevHost...), in this build's configuration.</summary>
+    public static string AssemblyPath(string project)
     {
         var metadata = typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
         var path = Path.Combine(metadata["ServicesRoot"]!, project, "bin", metadata["ServicesConfiguration"]!, "net10.0", $"{project}.dll");

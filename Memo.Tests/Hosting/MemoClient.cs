@@ -35,8 +35,12 @@ public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDispos
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
 
-    public Task<HttpResponseMessage> Auth(HttpMethod method, string path, object? body = null, string? token = null) =>
-        SendAsync(Request(method, new Uri(host.AuthUrl, path), body, token));
+    public Task<HttpResponseMessage> Auth(HttpMethod method, string path, object? body = null, string? token = null, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = Request(method, new Uri(host.AuthUrl, path), body, token);
+        configure?.Invoke(request);
+        return SendAsync(request);
+    }
 
     public Task<HttpResponseMessage> Notes(HttpMethod method, string path, object? body = null, string? token = null, Action<HttpRequestMessage>? configure = null)
     {

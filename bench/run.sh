@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load benchmark. Usage: bash bench/run.sh [--full] [--users N] [--notes N] [--scenario PART-OF-NAME] [--duration SECONDS] [--profile auth|notes] [--out FILE]
+# The load benchmark. Usage: bash bench/run.sh [--full] [--users N] [--notes N] [--scenario PART-OF-NAME] [--duration SECONDS] [--profile auth|notes|gateway] [--out FILE]
 # Short mode (default) finishes in under 2 minutes, --full in under 10. Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."

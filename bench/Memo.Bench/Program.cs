@@ -130,7 +130,11 @@ if (results.Where(r => r.Scenario == "notes get-by-id via gateway").ToList() is 
 {
     foreach (var r in viaGateway)
     {
-        var direct = results.Single(d => d.Scenario == "notes get-by-id" && d.Connections == r.Connections);
+        if (results.SingleOrDefault(d => d.Scenario == "notes get-by-id" && d.Connections == r.Connections) is not { } direct)
+        {
+            continue;
+        }
+
         Console.WriteLine(FormattableString.Invariant(
             $"get-by-id through the gateway at {r.Connections} connections: {r.RequestsPerSecond / direct.RequestsPerSecond:F2} x direct, p99 {r.P99Ms:F1} ms (target: at least 0.6 x, p99 at most 15 ms, no errors)."));
     }

@@ -53,7 +53,7 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     {
         await using var web = await RecordingUpstream.StartAsync(context => context.Response.WriteAsync("web page"));
         await using var gateway = await StartGatewayAsync(new() { ["services__web__http__0"] = web.Url.ToString().TrimEnd('/') });
-        using var client = new MemoClient(host.WithGateway(gateway.Url));
+        using var client = Through(gateway);
 
         foreach (var path in new[] { "/", "/some/page" })
         {
@@ -72,8 +72,8 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     public async Task The_general_limit_answers_429_problem_with_a_Retry_After_that_lets_the_next_request_through()
     {
         await using var gateway = await StartGatewayAsync(new() { ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "5" });
-        using var client = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.1"));
-        using var other = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.2"));
+        using var client = Through(gateway, "127.0.1.1");
+        using var other = Through(gateway, "127.0.1.2");
         Func<MemoClient, Task<HttpResponseMessage>> fetchKeys = c => c.Auth(HttpMethod.Get, "/.well-known/jwks.json");
 
         var (accepted, refused) = await SendUntilRefusedAsync(() => fetchKeys(client));
@@ -99,8 +99,8 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     public async Task A_client_rotating_spoofed_forwarding_headers_is_still_throttled_and_another_client_is_not()
     {
         await using var gateway = await StartGatewayAsync(new() { ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "5" });
-        using var spoofer = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.3"));
-        using var other = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.4"));
+        using var spoofer = Through(gateway, "127.0.1.3");
+        using var other = Through(gateway, "127.0.1.4");
         var n = 0;
 
         var (accepted, refused) = await SendUntilRefusedAsync(() => spoofer.Auth(HttpMethod.Get, "/.well-known/jwks.json", configure: request =>
@@ -122,8 +122,8 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     {
         // 30 a minute: one token every 2 s, so Retry-After is 3 (2 s, plus the limiter's 100 ms refill timer, rounded up).
         await using var gateway = await StartGatewayAsync(new() { ["Gateway__RateLimits__CredentialPermitsPerMinute"] = "30" });
-        using var client = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.5"));
-        using var other = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.6"));
+        using var client = Through(gateway, "127.0.1.5");
+        using var other = Through(gateway, "127.0.1.6");
         Func<MemoClient, Task<HttpResponseMessage>> refresh = c => c.Auth(HttpMethod.Post, "/auth/refresh", new { refresh_token = "not-a-token" });
 
         var (accepted, refused) = await SendUntilRefusedAsync(() => refresh(client));
@@ -165,7 +165,7 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     {
         await using var notes = await RecordingUpstream.StartAsync(_ => Task.CompletedTask);
         await using var gateway = await StartGatewayAsync([], notes: notes.Url);
-        using var client = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.1.7"));
+        using var client = Through(gateway, "127.0.1.7");
         var spoofed = new Dictionary<string, string>
         {
             ["X-Forwarded-For"] = "203.0.113.9",
@@ -212,8 +212,8 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
             ["LoginThrottle__Window"] = "00:05:00",
         });
         await using var gateway = await StartGatewayAsync(new(LocalMemoHost.RelaxedGatewaySettings), auth: auth.Url);
-        using var first = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.2.1"));
-        using var second = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse("127.0.2.2"));
+        using var first = Through(gateway, "127.0.2.1");
+        using var second = Through(gateway, "127.0.2.2");
         using var direct = new MemoClient(host.WithAuth(auth.Url), IPAddress.Parse("127.0.2.3"));
 
         // Three failures through the gateway, each claiming another address: Auth counts them all against 127.0.2.1.
@@ -261,7 +261,7 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
 
         await using var silent = await RecordingUpstream.StartAsync(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var gateway = await StartGatewayAsync(new() { ["Gateway__Notes__Timeout"] = "00:00:01" }, notes: silent.Url);
-        using var client = new MemoClient(host.WithGateway(gateway.Url));
+        using var client = Through(gateway);
         var clock = Stopwatch.StartNew();
         using var timedOut = await client.Notes(HttpMethod.Get, "/notes", token: token);
         await AuthScenarios.AssertProblemAsync(timedOut, HttpStatusCode.GatewayTimeout);
@@ -336,7 +336,7 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
             await context.Response.WriteAsJsonAsync(new { keys = Array.Empty<object>() });
         });
         await using var gateway = await StartGatewayAsync([], auth: auth.Url);
-        using var client = new MemoClient(host.WithGateway(gateway.Url));
+        using var client = Through(gateway);
 
         var burst = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => client.Auth(HttpMethod.Get, "/.well-known/jwks.json")));
         Assert.All(burst, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
@@ -379,7 +379,7 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
             return context.Response.WriteAsync("{}");
         });
         await using var gateway = await StartGatewayAsync([], auth: auth.Url);
-        using var client = new MemoClient(host.WithGateway(gateway.Url));
+        using var client = Through(gateway);
 
         foreach (var path in cacheControl.Keys)
         {
@@ -464,7 +464,7 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
         await using var development = await StartGatewayAsync(new(behindBalancer) { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         foreach (var (gateway, from, hsts) in new[] { (production, "127.0.3.1", true), (production, "127.0.3.2", false), (development, "127.0.3.1", false) })
         {
-            using var client = new MemoClient(host.WithGateway(gateway.Url), IPAddress.Parse(from));
+            using var client = Through(gateway, from);
             using var response = await client.Auth(HttpMethod.Get, "/.well-known/jwks.json", configure: r =>
             {
                 r.Headers.Host = "memo.example.com";
@@ -477,6 +477,9 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     }
 
     public void Dispose() => _client.Dispose();
+
+    private MemoClient Through(ServiceProcess gateway, string? from = null) =>
+        new(host.WithGateway(gateway.Url), from is null ? null : IPAddress.Parse(from));
 
     private Task<ServiceProcess> StartGatewayAsync(Dictionary<string, string> settings, Uri? auth = null, Uri? notes = null) =>
         host.Stack.StartGatewayAsync(auth ?? host.AuthServiceUrl, notes ?? host.NotesServiceUrl, settings);

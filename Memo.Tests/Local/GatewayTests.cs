@@ -476,6 +476,19 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
         }
     }
 
+    [Theory]
+    [InlineData("Gateway__RateLimits__PerClientPermitsPerSecond", "0", "PerClientPermitsPerSecond")]
+    [InlineData("Gateway__RateLimits__CredentialPermitsPerMinute", "-1", "CredentialPermitsPerMinute")]
+    [InlineData("Gateway__Notes__Timeout", "00:00:00", "Notes:Timeout")]
+    [InlineData("Gateway__Auth__MaxRequestBodySize", "0", "Auth:MaxRequestBodySize")]
+    [InlineData("Gateway__MaxRequestHeadersTotalSize", "10", "MaxRequestHeadersTotalSize")]
+    [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/99", "10.0.0.0/99")]
+    public async Task An_invalid_policy_setting_stops_the_gateway_at_start_naming_it(string setting, string value, string named)
+    {
+        var failure = await Assert.ThrowsAsync<ServiceStartException>(() => StartGatewayAsync(new() { [setting] = value }));
+        Assert.Contains(named, failure.Output);
+    }
+
     public void Dispose() => _client.Dispose();
 
     private MemoClient Through(ServiceProcess gateway, string? from = null) =>

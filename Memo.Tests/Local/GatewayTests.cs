@@ -327,6 +327,17 @@ public sealed class GatewayTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     }
 
     [Fact]
+    public async Task The_cached_discovery_document_names_the_key_set_on_the_host_each_client_asked_for()
+    {
+        foreach (var name in new[] { "memo.example.com", "notes.example.org", "memo.example.com" })
+        {
+            using var response = await _client.Auth(HttpMethod.Get, "/.well-known/openid-configuration", configure: r => r.Headers.Host = name);
+            var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal($"http://{name}/.well-known/jwks.json", document.GetProperty("jwks_uri").GetString());
+        }
+    }
+
+    [Fact]
     public async Task A_burst_of_key_fetches_reaches_the_service_once_per_max_age()
     {
         await using var auth = await RecordingUpstream.StartAsync(async context =>

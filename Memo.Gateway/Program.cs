@@ -35,6 +35,9 @@ RequestHeaderLimit.ConfigureKestrelCeiling(builder.Services);
 
 var app = builder.Build();
 
+// In order: who the client is (trusted proxies only), the headers every answer carries, problem details for every error,
+// then the header limit, routing, rate limits, timeouts and the key cache, before YARP forwards (and writes a problem
+// when it cannot).
 app.UseTrustedForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();

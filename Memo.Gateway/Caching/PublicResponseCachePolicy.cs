@@ -15,7 +15,7 @@ namespace Memo.Gateway.Caching;
 /// marks <c>Cache-Control: public, max-age=N</c>, without cookies, is stored, and for no longer than N seconds (less its Age).
 /// </summary>
 /// <remarks>
-/// The output cache fixes an entry's lifetime when the body starts, before the policy's <see cref="ServeResponseAsync"/>
+/// The output cache fixes an entry's lifetime when the body starts, before the policy's <c>ServeResponseAsync</c>
 /// runs, so the service's headers are judged earlier, by a YARP response transform (<see cref="JudgeServiceResponse"/>),
 /// as soon as they arrive.
 /// </remarks>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // pgAdmin and Redis Insight only when asked for (launch profile "http-tools", or MEMO_TOOLS=true).
@@ -15,16 +17,23 @@ if (withTools)
 var authdb = postgres.AddDatabase("authdb");
 var notesdb = postgres.AddDatabase("notesdb");
 
+// The services are internal: clients reach them only through the gateway.
 var auth = builder.AddProject<Projects.Memo_Auth>("auth")
     .WithReference(authdb).WaitFor(authdb)
     .WithReference(cache).WaitFor(cache)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Memo_Notes>("notes")
+var notes = builder.AddProject<Projects.Memo_Notes>("notes")
     .WithReference(notesdb).WaitFor(notesdb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth).WaitFor(auth)
+    .WithHttpHealthCheck("/health");
+
+// The one entry point, and the only resource with external endpoints. It finds the services by these references
+// (services__auth__http__0, services__notes__http__0).
+builder.AddProject<Projects.Memo_Gateway>("gateway")
+    .WithReference(auth).WaitFor(auth)
+    .WithReference(notes).WaitFor(notes)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -3,13 +3,14 @@ using System.Text.Json;
 namespace Memo.DevHost.Infrastructure;
 
 /// <summary>
-/// PostgreSQL and Redis as local processes, and the Memo services wired to them with the configuration keys Aspire injects.
+/// PostgreSQL and Redis as local processes, and the Memo services and the gateway wired to them with the configuration keys Aspire injects.
 /// The one implementation behind the local run, the integration tests and the benchmark.
 /// </summary>
 public sealed class LocalStack : IAsyncDisposable
 {
     public const string AuthProject = "Memo.Auth";
     public const string NotesProject = "Memo.Notes";
+    public const string GatewayProject = "Memo.Gateway";
     public const string AuthDatabase = "authdb";
     public const string NotesDatabase = "notesdb";
     public const string Cache = "cache";
@@ -67,6 +68,13 @@ public sealed class LocalStack : IAsyncDisposable
         ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
     };
 
+    /// <summary>The gateway in front of <paramref name="auth"/> and <paramref name="notes"/>, found under the names Aspire gives them.</summary>
+    public static Dictionary<string, string> GatewayEnvironment(Uri auth, Uri notes) => new()
+    {
+        ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
+        ["services__notes__http__0"] = notes.ToString().TrimEnd('/'),
+    };
+
     public Task<ServiceProcess> StartAuthAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(AuthProject, Merge(AuthEnvironment(), settings), LogDirectory, port, cancellationToken);
 
@@ -85,6 +93,9 @@ public sealed class LocalStack : IAsyncDisposable
 
     public Task<ServiceProcess> StartNotesAsync(Uri auth, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(NotesProject, Merge(NotesEnvironment(auth), settings), LogDirectory, port, cancellationToken);
+
+    public Task<ServiceProcess> StartGatewayAsync(Uri auth, Uri notes, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
+        ServiceProcess.StartAsync(GatewayProject, Merge(GatewayEnvironment(auth, notes), settings), LogDirectory, port, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -22,9 +22,16 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [InlineData(LocalStack.NotesProject, "ConnectionStrings__notesdb")]
     [InlineData(LocalStack.NotesProject, "ConnectionStrings__cache")]
     [InlineData(LocalStack.NotesProject, "services__auth__http__0")]
+    [InlineData(LocalStack.GatewayProject, "services__auth__http__0")]
+    [InlineData(LocalStack.GatewayProject, "services__notes__http__0")]
     public async Task A_service_missing_a_required_setting_fails_fast_naming_it(string project, string setting)
     {
-        var environment = project == LocalStack.AuthProject ? host.Stack.AuthEnvironment() : host.Stack.NotesEnvironment(host.AuthUrl);
+        var environment = project switch
+        {
+            LocalStack.AuthProject => host.Stack.AuthEnvironment(),
+            LocalStack.NotesProject => host.Stack.NotesEnvironment(host.AuthServiceUrl),
+            _ => LocalStack.GatewayEnvironment(host.AuthServiceUrl, host.NotesServiceUrl),
+        };
         Assert.True(environment.Remove(setting));
         var failure = await Assert.ThrowsAsync<ServiceStartException>(() => ServiceProcess.StartAsync(project, environment, host.Stack.LogDirectory));
         Assert.Contains(setting, failure.Output);
@@ -45,7 +52,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [Fact]
     public async Task Two_Notes_instances_both_refuse_a_revoked_token_within_a_second()
     {
-        await using var second = await host.Stack.StartNotesAsync(host.AuthUrl);
+        await using var second = await host.Stack.StartNotesAsync(host.AuthServiceUrl);
         using var secondClient = new MemoClient(host.WithNotes(second.Url));
         var user = await _client.NewUserAsync();
         await secondClient.WaitForStatusAsync(() => secondClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
@@ -66,7 +73,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         await host.Stack.Redis.StopAsync();
         try
         {
-            await using var blind = await host.Stack.StartNotesAsync(host.AuthUrl);
+            await using var blind = await host.Stack.StartNotesAsync(host.AuthServiceUrl);
             using var blindClient = new MemoClient(host.WithNotes(blind.Url));
             await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/health"), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
             await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));

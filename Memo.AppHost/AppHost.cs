@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // pgAdmin and Redis Insight only when asked for (launch profile "http-tools", or MEMO_TOOLS=true).
@@ -15,25 +17,32 @@ if (withTools)
 var authdb = postgres.AddDatabase("authdb");
 var notesdb = postgres.AddDatabase("notesdb");
 
+// The services are internal: clients reach them only through the gateway.
 var auth = builder.AddProject<Projects.Memo_Auth>("auth")
     .WithReference(authdb).WaitFor(authdb)
     .WithReference(cache).WaitFor(cache)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithHttpHealthCheck("/health");
 
 var notes = builder.AddProject<Projects.Memo_Notes>("notes")
     .WithReference(notesdb).WaitFor(notesdb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth).WaitFor(auth)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithHttpHealthCheck("/health");
 
-// The browser front end: it calls Auth and Notes from the server and keeps sessions and its Data Protection keys in
-// the cache (services__auth__http__0, services__notes__http__0, ConnectionStrings__cache).
-builder.AddProject<Projects.Memo_Web>("web")
+// The browser front end, internal too: it calls Auth and Notes from the server and keeps sessions and its Data
+// Protection keys in the cache (services__auth__http__0, services__notes__http__0, ConnectionStrings__cache).
+var web = builder.AddProject<Projects.Memo_Web>("web")
     .WithReference(auth).WaitFor(auth)
     .WithReference(notes).WaitFor(notes)
     .WithReference(cache).WaitFor(cache)
+    .WithHttpHealthCheck("/health");
+
+// The one entry point, and the only resource with external endpoints. It finds the services by these references
+// (services__auth__http__0, services__notes__http__0, services__web__http__0).
+builder.AddProject<Projects.Memo_Gateway>("gateway")
+    .WithReference(auth).WaitFor(auth)
+    .WithReference(notes).WaitFor(notes)
+    .WithReference(web).WaitFor(web)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

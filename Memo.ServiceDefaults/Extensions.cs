@@ -32,6 +32,7 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddTrustedForwardedHeaders();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -61,8 +62,7 @@ public static class Extensions
     /// </summary>
     public static TBuilder RequireServiceEndpoint<TBuilder>(this TBuilder builder, string serviceName) where TBuilder : IHostApplicationBuilder
     {
-        var endpoints = builder.Configuration.GetSection($"services:{serviceName}");
-        if (!endpoints.GetChildren().Any(scheme => scheme.GetChildren().Any(e => !string.IsNullOrWhiteSpace(e.Value))))
+        if (!builder.Configuration.HasServiceEndpoint(serviceName))
         {
             throw new InvalidOperationException(
                 $"Missing required setting services:{serviceName}:http:0 (environment variable services__{serviceName}__http__0, or https).");
@@ -70,6 +70,11 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>Whether service discovery has an address for <paramref name="serviceName"/> (<c>services__{name}__http__0</c>, or https).</summary>
+    public static bool HasServiceEndpoint(this IConfiguration configuration, string serviceName) =>
+        configuration.GetSection($"services:{serviceName}").GetChildren()
+            .Any(scheme => scheme.GetChildren().Any(e => !string.IsNullOrWhiteSpace(e.Value)));
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -119,11 +124,12 @@ public static class Extensions
     }
 
     /// <summary>
-    /// The request pipeline every Memo API shares: problem details for errors, the OpenAPI document
+    /// The request pipeline every Memo API shares: the client's address from trusted proxies only, problem details for errors, the OpenAPI document
     /// (<c>/openapi/v1.json</c>; the browsable reference at <c>/scalar</c> in Development only) and the health endpoints.
     /// </summary>
     public static WebApplication UseApiDefaults(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();

@@ -25,6 +25,9 @@ builder.WebHost.UseStaticWebAssets();
 
 var app = builder.Build();
 
+// The browser's address, scheme and host from the gateway in front (trusted proxies only): Auth's login throttle is
+// passed the real client's address.
+app.UseTrustedForwardedHeaders();
 // In every environment: a service that is down gets a banner and a retry, never a stack trace.
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load benchmark. Usage: bash bench/run.sh [--full] [--users N] [--notes N] [--scenario PART-OF-NAME] [--duration SECONDS] [--profile auth|notes] [--out FILE]
+# The load benchmark. Usage: bash bench/run.sh [--full] [--users N] [--notes N] [--scenario PART-OF-NAME] [--duration SECONDS] [--profile auth|notes|gateway] [--out FILE]
 #   or: bash bench/run.sh --cold-start [--runs N]   (Memo.Auth started as on AWS Lambda; needs root, see docs/performance.md)
 # Short mode (default) finishes in under 2 minutes, --full in under 10. Needs wrk (apt-get install wrk).
 # The export: bash bench/run.sh --export [--notes N] [--content-length CHARACTERS]: one user's N notes (10,000) exported and timed.

@@ -35,8 +35,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="fileName"/>; as <paramref name="runAs"/> (via setpriv, which execs in place) when this process
-    /// is root. Its environment is this process's plus <paramref name="environment"/>, or only that when
-    /// <paramref name="inheritEnvironment"/> is false.
+    /// is root. That user keeps one capability, CAP_DAC_READ_SEARCH (read and traverse any directory, write nothing), so it
+    /// can reach its files inside a checkout that only root may enter (a <c>mktemp -d</c> directory is 0700). Its
+    /// environment is this process's plus <paramref name="environment"/>, or only that when <paramref name="inheritEnvironment"/> is false.
     /// </summary>
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string logPath,
         IReadOnlyDictionary<string, string>? environment = null, string? runAs = null, string? workingDirectory = null,
@@ -51,7 +52,7 @@ public sealed class ChildProcess : IAsyncDisposable
         if (runAs is not null && Environment.UserName == "root")
         {
             info.FileName = "setpriv";
-            foreach (var arg in new[] { $"--reuid={runAs}", $"--regid={runAs}", "--init-groups", "--", fileName })
+            foreach (var arg in new[] { $"--reuid={runAs}", $"--regid={runAs}", "--init-groups", "--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search", "--", fileName })
             {
                 info.ArgumentList.Add(arg);
             }

@@ -4,7 +4,7 @@ using System.Reflection;
 
 namespace Memo.DevHost.Infrastructure;
 
-/// <summary>A Memo service (Memo.Auth, Memo.Notes) run from its build output as its own process, configured through environment variables as Aspire would.</summary>
+/// <summary>A Memo service (Memo.Auth, Memo.Notes, Memo.Gateway) run from its build output as its own process, configured through environment variables as Aspire would.</summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
@@ -168,7 +168,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static string AssemblyPath(string project)
+    /// <summary>The built assembly of a project of this repository (Memo.Auth, Memo.DevHost...), in this build's configuration.</summary>
+    public static string AssemblyPath(string project)
     {
         var path = Path.Combine(RepositoryRoot, project, "bin", Metadata["ServicesConfiguration"], "net10.0", $"{project}.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built; build the solution first.", path);

@@ -6,9 +6,17 @@ namespace Memo.Tests.Hosting;
 /// </summary>
 public interface IMemoHost
 {
+    /// <summary>Where a client sends Auth's requests: the gateway, as users reach Memo.</summary>
     Uri AuthUrl { get; }
 
+    /// <summary>Where a client sends Notes' requests: the gateway.</summary>
     Uri NotesUrl { get; }
+
+    /// <summary>Memo.Auth's own address behind the gateway, for what the gateway does not route (health, OpenAPI).</summary>
+    Uri AuthServiceUrl { get; }
+
+    /// <summary>Memo.Notes' own address behind the gateway.</summary>
+    Uri NotesServiceUrl { get; }
 
     /// <summary>Connection strings, for the checks that look behind the API (signing keys, the Redis cache).</summary>
     Task<string> AuthDatabaseConnectionStringAsync();

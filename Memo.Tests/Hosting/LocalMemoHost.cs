@@ -2,12 +2,13 @@ using Memo.DevHost.Infrastructure;
 
 namespace Memo.Tests.Hosting;
 
-/// <summary>PostgreSQL, Redis, Memo.Auth and Memo.Notes as local processes, started once per test class.</summary>
+/// <summary>PostgreSQL, Redis, Memo.Auth, Memo.Notes and Memo.Gateway as local processes, started once per test class.</summary>
 public class LocalMemoHost : IMemoHost, IAsyncLifetime
 {
     private LocalStack? _stack;
     private ServiceProcess? _auth;
     private ServiceProcess? _notes;
+    private ServiceProcess? _gateway;
 
     public LocalStack Stack => _stack ?? throw new InvalidOperationException("Not started.");
 
@@ -15,9 +16,15 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
 
     public ServiceProcess Notes => _notes ?? throw new InvalidOperationException("Not started.");
 
-    public Uri AuthUrl => Auth.Url;
+    public ServiceProcess Gateway => _gateway ?? throw new InvalidOperationException("Not started.");
 
-    public Uri NotesUrl => Notes.Url;
+    public Uri AuthUrl => Gateway.Url;
+
+    public Uri NotesUrl => Gateway.Url;
+
+    public Uri AuthServiceUrl => Auth.Url;
+
+    public Uri NotesServiceUrl => Notes.Url;
 
     /// <summary>Settings that let tests see a key rotation within a second or two instead of the production intervals.</summary>
     public static readonly IReadOnlyDictionary<string, string> FastAuthSettings = new Dictionary<string, string>
@@ -31,15 +38,31 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
         ["AccountEvents__ClaimIdleTime"] = "00:00:02",
     };
 
+    /// <summary>
+    /// The scenarios register and log in many users from one address: the fixture's gateway lets them through. The limits
+    /// themselves are tested on gateways of their own (Local/GatewayTests.cs).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RelaxedGatewaySettings = new Dictionary<string, string>
+    {
+        ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "100000",
+        ["Gateway__RateLimits__CredentialPermitsPerMinute"] = "100000",
+    };
+
     public async Task InitializeAsync()
     {
         _stack = await LocalStack.StartAsync();
         _auth = await _stack.StartAuthAsync(FastAuthSettings);
         _notes = await _stack.StartNotesAsync(_auth.Url, FastNotesSettings);
+        _gateway = await _stack.StartGatewayAsync(_auth.Url, _notes.Url, RelaxedGatewaySettings);
     }
 
     public async Task DisposeAsync()
     {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
         if (_notes is not null)
         {
             await _notes.DisposeAsync();
@@ -70,6 +93,14 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
         var port = Notes.Url.Port;
         await Notes.DisposeAsync();
         _notes = await Stack.StartNotesAsync(Auth.Url, FastNotesSettings, port);
+    }
+
+    /// <summary>Restarts the gateway on the same port.</summary>
+    public async Task RestartGatewayAsync()
+    {
+        var port = Gateway.Url.Port;
+        await Gateway.DisposeAsync();
+        _gateway = await Stack.StartGatewayAsync(Auth.Url, Notes.Url, RelaxedGatewaySettings, port);
     }
 
     public Task<string> AuthDatabaseConnectionStringAsync() => Task.FromResult(Stack.Postgres.ConnectionString(LocalStack.AuthDatabase));

@@ -36,8 +36,12 @@ public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDispos
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
 
-    public Task<HttpResponseMessage> Auth(HttpMethod method, string path, object? body = null, string? token = null) =>
-        SendAsync(Request(method, new Uri(host.AuthUrl, path), body, token));
+    public Task<HttpResponseMessage> Auth(HttpMethod method, string path, object? body = null, string? token = null, Action<HttpRequestMessage>? configure = null)
+    {
+        var request = Request(method, new Uri(host.AuthUrl, path), body, token);
+        configure?.Invoke(request);
+        return SendAsync(request);
+    }
 
     public Task<HttpResponseMessage> Notes(HttpMethod method, string path, object? body = null, string? token = null, Action<HttpRequestMessage>? configure = null)
     {
@@ -45,6 +49,9 @@ public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDispos
         configure?.Invoke(request);
         return SendAsync(request);
     }
+
+    /// <summary>A GET to an address of its own: a service behind the gateway (<see cref="IMemoHost.AuthServiceUrl"/>), the gateway's health.</summary>
+    public Task<HttpResponseMessage> Get(Uri baseAddress, string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, path)));
 
     /// <summary>Registers a fresh user and logs in.</summary>
     public async Task<TestUser> NewUserAsync()

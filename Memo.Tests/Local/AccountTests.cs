@@ -241,7 +241,7 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
     [Fact]
     public async Task OpenApi_documents_the_account_endpoints()
     {
-        using var auth = await _client.Auth(HttpMethod.Get, "/openapi/v1.json");
+        using var auth = await _client.Get(host.AuthServiceUrl, "/openapi/v1.json");
         var paths = (await auth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths");
         foreach (var (path, method) in new[] { ("/auth/password", "post"), ("/auth/me", "delete") })
         {
@@ -250,7 +250,7 @@ public sealed class AccountTests(LocalMemoHost host) : IClassFixture<LocalMemoHo
             Assert.True(operation.GetProperty("responses").TryGetProperty("429", out _), path);
         }
 
-        using var notes = await _client.Notes(HttpMethod.Get, "/openapi/v1.json");
+        using var notes = await _client.Get(host.NotesServiceUrl, "/openapi/v1.json");
         var export = (await notes.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("paths").GetProperty("/notes/export").GetProperty("get");
         Assert.False(string.IsNullOrEmpty(export.GetProperty("summary").GetString()));
     }

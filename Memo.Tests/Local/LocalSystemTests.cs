@@ -25,13 +25,16 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [InlineData(LocalStack.WebProject, "ConnectionStrings__cache")]
     [InlineData(LocalStack.WebProject, "services__auth__http__0")]
     [InlineData(LocalStack.WebProject, "services__notes__http__0")]
+    [InlineData(LocalStack.GatewayProject, "services__auth__http__0")]
+    [InlineData(LocalStack.GatewayProject, "services__notes__http__0")]
     public async Task A_service_missing_a_required_setting_fails_fast_naming_it(string project, string setting)
     {
         var environment = project switch
         {
             LocalStack.AuthProject => host.Stack.AuthEnvironment(),
-            LocalStack.NotesProject => host.Stack.NotesEnvironment(host.AuthUrl),
-            _ => host.Stack.WebEnvironment(host.AuthUrl, host.NotesUrl),
+            LocalStack.NotesProject => host.Stack.NotesEnvironment(host.AuthServiceUrl),
+            LocalStack.WebProject => host.Stack.WebEnvironment(host.AuthServiceUrl, host.NotesServiceUrl),
+            _ => LocalStack.GatewayEnvironment(host.AuthServiceUrl, host.NotesServiceUrl),
         };
         Assert.True(environment.Remove(setting));
         var failure = await Assert.ThrowsAsync<ServiceStartException>(() => ServiceProcess.StartAsync(project, environment, host.Stack.LogDirectory));
@@ -53,7 +56,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [Fact]
     public async Task Two_Notes_instances_both_refuse_a_revoked_token_within_a_second()
     {
-        await using var second = await host.Stack.StartNotesAsync(host.AuthUrl);
+        await using var second = await host.Stack.StartNotesAsync(host.AuthServiceUrl);
         using var secondClient = new MemoClient(host.WithNotes(second.Url));
         var user = await _client.NewUserAsync();
         await secondClient.WaitForStatusAsync(() => secondClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
@@ -74,7 +77,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         await host.Stack.Redis.StopAsync();
         try
         {
-            await using var blind = await host.Stack.StartNotesAsync(host.AuthUrl);
+            await using var blind = await host.Stack.StartNotesAsync(host.AuthServiceUrl);
             using var blindClient = new MemoClient(host.WithNotes(blind.Url));
             await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/health"), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
             await blindClient.WaitForStatusAsync(() => blindClient.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));

@@ -20,7 +20,7 @@ public abstract class FaultScenarios(IMemoHost host) : IDisposable
         try
         {
             await AssertHealthAsync(HttpStatusCode.ServiceUnavailable);
-            using var alive = await _client.Notes(HttpMethod.Get, "/alive");
+            using var alive = await _client.Get(host.NotesServiceUrl, "/alive");
             Assert.Equal(HttpStatusCode.OK, alive.StatusCode); // liveness does not depend on the database
         }
         finally
@@ -150,7 +150,7 @@ public abstract class FaultScenarios(IMemoHost host) : IDisposable
 
     private async Task AssertHealthAsync(HttpStatusCode status)
     {
-        await _client.WaitForStatusAsync(() => _client.Auth(HttpMethod.Get, "/health"), status, Recovery);
-        await _client.WaitForStatusAsync(() => _client.Notes(HttpMethod.Get, "/health"), status, Recovery);
+        await _client.WaitForStatusAsync(() => _client.Get(host.AuthServiceUrl, "/health"), status, Recovery);
+        await _client.WaitForStatusAsync(() => _client.Get(host.NotesServiceUrl, "/health"), status, Recovery);
     }
 }

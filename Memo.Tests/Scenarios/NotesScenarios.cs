@@ -212,7 +212,7 @@ public abstract class NotesScenarios(IMemoHost host) : IDisposable
     [Fact]
     public async Task OpenApi_document_describes_the_endpoints()
     {
-        using var response = await _client.Notes(HttpMethod.Get, "/openapi/v1.json");
+        using var response = await _client.Get(host.NotesServiceUrl, "/openapi/v1.json");
         var paths = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("paths");
         Assert.True(paths.TryGetProperty("/notes", out _));
         Assert.True(paths.TryGetProperty("/notes/{id}", out _));

@@ -7,8 +7,8 @@ using Microsoft.Playwright;
 namespace Memo.Tests.Browser;
 
 /// <summary>
-/// The local stack with Memo.Web in front of it, and Debian's Chromium (headless) driven by Playwright: one per test
-/// class. Nothing here downloads a browser: Playwright launches <see cref="ChromiumPath"/>.
+/// The local stack with Memo.Web, and a gateway in front of it as people reach it, and Debian's Chromium (headless)
+/// driven by Playwright: one per test class. Nothing here downloads a browser: Playwright launches <see cref="ChromiumPath"/>.
 /// </summary>
 public class BrowserHost : IAsyncLifetime
 {
@@ -18,13 +18,14 @@ public class BrowserHost : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private ServiceProcess? _web;
+    private ServiceProcess? _gateway;
 
     public LocalMemoHost Memo { get; } = new();
 
     public ServiceProcess Web => _web ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Where a person opens Memo.</summary>
-    public Uri Url => Web.Url;
+    /// <summary>Where a person opens Memo: the gateway, which sends everything but the APIs to Memo.Web.</summary>
+    public Uri Url => (_gateway ?? throw new InvalidOperationException("Not started.")).Url;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
 
@@ -41,7 +42,11 @@ public class BrowserHost : IAsyncLifetime
             await Memo.RestartAuthAsync(new Dictionary<string, string>(LocalMemoHost.FastAuthSettings.Concat(authSettings)));
         }
 
-        _web = await StartWebAsync(Memo.AuthUrl, Memo.NotesUrl);
+        _web = await StartWebAsync(Memo.AuthServiceUrl, Memo.NotesServiceUrl);
+        _gateway = await Memo.Stack.StartGatewayAsync(Memo.AuthServiceUrl, Memo.NotesServiceUrl, LocalMemoHost.RelaxedGatewaySettings, web: _web.Url);
+        // Assertions wait for the page up to 15 s rather than 5: this machine's two cores are often shared (a sign-up
+        // hashes a password twice). A bound on waiting, not a measure of speed.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -55,7 +60,10 @@ public class BrowserHost : IAsyncLifetime
         });
     }
 
-    /// <summary>Another Memo.Web instance on the same Redis, pointed at the given Auth and Notes (which need not be running).</summary>
+    /// <summary>
+    /// Another Memo.Web instance on the same Redis, pointed at the given Auth and Notes (which need not be running),
+    /// without a gateway in front.
+    /// </summary>
     public Task<ServiceProcess> StartWebAsync(Uri auth, Uri notes, int? port = null) =>
         Memo.Stack.StartWebAsync(auth, notes, WebSettings, port);
 
@@ -65,7 +73,7 @@ public class BrowserHost : IAsyncLifetime
         var port = Web.Url.Port;
         await Web.StopAsync();
         await Web.DisposeAsync();
-        _web = await StartWebAsync(Memo.AuthUrl, Memo.NotesUrl, port);
+        _web = await StartWebAsync(Memo.AuthServiceUrl, Memo.NotesServiceUrl, port);
     }
 
     /// <summary>A fresh browser profile (its own cookies), as a person in another browser would have.</summary>
@@ -85,6 +93,11 @@ public class BrowserHost : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
         if (_web is not null)
         {
             await _web.DisposeAsync();

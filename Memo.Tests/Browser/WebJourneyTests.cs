@@ -150,7 +150,7 @@ public sealed class WebJourneyTests(BrowserHost host) : IClassFixture<BrowserHos
                 ["selectionStart"] = step.Length,
                 ["selectionEnd"] = step.Length,
             });
-            await page.WaitForTimeoutAsync(Memo.Web.Notes.NotesBrowser.SearchDelayMilliseconds * 2);
+            await page.WaitForTimeoutAsync(Memo.Web.Memos.NotesBrowser.SearchDelayMilliseconds * 2);
             await unchanged();
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("");
         }

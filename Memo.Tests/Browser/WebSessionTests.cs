@@ -266,6 +266,26 @@ public sealed partial class WebSessionTests(BrowserHost host) : IClassFixture<Br
         await Expect(page.GetByText("You have no notes yet.")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task An_open_page_keeps_its_live_connection_through_the_gateway_beyond_a_request_timeout()
+    {
+        await using var context = await host.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var closed = 0;
+        page.WebSocket += (_, socket) => socket.Close += (_, _) => Interlocked.Increment(ref closed);
+        await page.SignUpAsync();
+        await page.CreateNoteAsync("still live", "x");
+        await page.GotoAsync("/");
+        await page.WaitForLiveSearchAsync();
+
+        // Longer than the gateway gives an ordinary request to Memo.Web (Gateway:Web:Timeout, 30 s).
+        await page.WaitForTimeoutAsync(35_000);
+        await page.Field("Search").FillAsync("live");
+        await page.Field("Search").PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Results for “live”: 1");
+        Assert.Equal(0, closed);
+    }
+
     [Theory]
     [InlineData("/signin")]
     [InlineData("/signup")]

@@ -1,6 +1,6 @@
 using Memo.Web.Apis;
 
-namespace Memo.Web.Notes;
+namespace Memo.Web.Memos;
 
 /// <summary>What the note editor posts. Tags are typed as one text, separated by commas.</summary>
 public sealed class NoteForm

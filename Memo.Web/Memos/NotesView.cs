@@ -1,6 +1,6 @@
 using Memo.Web.Apis;
 
-namespace Memo.Web.Notes;
+namespace Memo.Web.Memos;
 
 /// <summary>
 /// What the notes list shows: the filter and the notes loaded so far. Carried from the server rendering into the

@@ -71,6 +71,35 @@ public sealed partial class WebSessionTests(BrowserHost host) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task Auth_throttles_failed_sign_ins_by_the_browser_s_address_not_Memo_Web_s()
+    {
+        // Auth refusing an address after 3 failures, and a Web and a gateway of its own in front.
+        await using var auth = await host.Memo.Stack.StartAuthAsync(new Dictionary<string, string>(LocalMemoHost.FastAuthSettings)
+        {
+            ["LoginThrottle__MaxFailuresPerAddress"] = "3",
+        });
+        await using var web = await host.StartWebAsync(auth.Url, host.Memo.NotesServiceUrl);
+        await using var gateway = await host.Memo.Stack.StartGatewayAsync(auth.Url, host.Memo.NotesServiceUrl, LocalMemoHost.RelaxedGatewaySettings, web: web.Url);
+        await using var context = await host.NewContextAsync(url: gateway.Url);
+        var page = await context.NewPageAsync();
+        var email = await page.SignUpAsync();
+        await page.Button("Sign out").ClickAsync();
+
+        // A client at another address guesses through the same gateway and Memo.Web until Auth refuses that address.
+        using var guesser = new FormClient(gateway.Url, IPAddress.Parse("127.0.0.2"));
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            Assert.Contains("The email or password is not right.", (await guesser.SignInAsync($"nobody-{attempt}@example.com", "guess")).Page);
+        }
+
+        Assert.Contains("Too many failed sign-ins", (await guesser.SignInAsync(email, MemoPages.Password)).Page);
+
+        // Memo.Web passed each browser's own address: the browser at 127.0.0.1 is not the one refused.
+        await page.SignInAsync(email);
+        await Expect(page.Heading()).ToHaveTextAsync("Notes");
+    }
+
+    [Fact]
     public async Task A_Web_restart_keeps_the_session_and_the_forms_already_open()
     {
         await using var context = await host.NewContextAsync();

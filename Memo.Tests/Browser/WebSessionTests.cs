@@ -86,7 +86,7 @@ public sealed partial class WebSessionTests(BrowserHost host) : IClassFixture<Br
         await page.Button("Sign out").ClickAsync();
 
         // A client at another address guesses through the same gateway and Memo.Web until Auth refuses that address.
-        using var guesser = new FormClient(gateway.Url, IPAddress.Parse("127.0.0.2"));
+        using var guesser = new WebFormClient(gateway.Url, MemoClient.Handler(IPAddress.Parse("127.0.0.2")));
         for (var attempt = 0; attempt < 3; attempt++)
         {
             Assert.Contains("The email or password is not right.", (await guesser.SignInAsync($"nobody-{attempt}@example.com", "guess")).Page);

@@ -6,7 +6,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 using Memo.DevHost.Infrastructure;
 
@@ -258,43 +257,18 @@ async Task ProfileAsync(string name, string script, Uri target, int c, int proce
     }
 }
 
-// Signs in as a browser does, through the gateway (GET the form, POST it with its antiforgery token) and returns the cookies to send. The
-// cookies are kept by hand: they are Secure, which HttpClient's cookie container keeps off plain http even on loopback.
+// Signs in as a browser does, through the gateway, and returns the cookies to send.
 async Task<string> SignInThroughWebAsync(string email)
 {
-    var cookies = new Dictionary<string, string>();
-    using var browser = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = gateway.Url };
-    async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null)
+    using var browser = new WebFormClient(gateway.Url);
+    var (signedIn, _) = await browser.SignInAsync(email, Password);
+    var (status, page) = await browser.GetAsync("/");
+    if (signedIn != HttpStatusCode.Redirect || status != HttpStatusCode.OK || !page.Contains($"web note {WebUserNotes - 1} ", StringComparison.Ordinal))
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
-        var response = await browser.SendAsync(request);
-        foreach (var set in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
-        {
-            var pair = set.Split(';')[0].Split('=', 2);
-            cookies[pair[0]] = pair[1];
-        }
-
-        return response;
+        throw new InvalidOperationException($"Signing in through Memo.Web failed: {(int)signedIn}, then {(int)status} for /.");
     }
 
-    using var form = await SendAsync(HttpMethod.Get, "/signin");
-    var antiforgery = Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-    using var signedIn = await SendAsync(HttpMethod.Post, "/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-    {
-        ["_handler"] = "signin",
-        ["__RequestVerificationToken"] = antiforgery,
-        ["Input.Email"] = email,
-        ["Input.Password"] = Password,
-    }));
-    using var page = await SendAsync(HttpMethod.Get, "/");
-    var html = await page.Content.ReadAsStringAsync();
-    if (signedIn.StatusCode != HttpStatusCode.Redirect || page.StatusCode != HttpStatusCode.OK || !html.Contains($"web note {WebUserNotes - 1} ", StringComparison.Ordinal))
-    {
-        throw new InvalidOperationException($"Signing in through Memo.Web failed: {(int)signedIn.StatusCode}, then {(int)page.StatusCode} for /.");
-    }
-
-    return string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}"));
+    return browser.CookieHeader;
 }
 
 async Task<JsonElement> LoginAsync(string email, CancellationToken ct)

@@ -1,23 +1,25 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-using Memo.Tests.Hosting;
-
-namespace Memo.Tests.Browser;
+namespace Memo.DevHost.Infrastructure;
 
 /// <summary>
-/// Memo.Web's sign-in form over plain HTTP, from a chosen loopback address: a second client with an address of its own,
-/// which Chromium here cannot have. Cookies are kept by hand: they are Secure, which HttpClient keeps off plain http.
+/// Memo.Web's sign-in form over plain HTTP, posted as a browser posts it (the form's antiforgery token, the cookies
+/// kept between requests): for the benchmark, and for tests that need a client Chromium cannot be, such as one at
+/// another loopback address. Cookies are kept by hand: they are Secure, which HttpClient keeps off plain http.
 /// </summary>
-public sealed partial class FormClient(Uri site, IPAddress from) : IDisposable
+public sealed partial class WebFormClient(Uri site, SocketsHttpHandler? handler = null) : IDisposable
 {
     private readonly Dictionary<string, string> _cookies = [];
-    private readonly HttpClient _http = CreateClient(site, from);
+    private readonly HttpClient _http = CreateClient(site, handler ?? new SocketsHttpHandler());
 
-    /// <summary>Posts the sign-in form and returns the page that answers it (the same page with a message, when refused).</summary>
+    /// <summary>The cookies this client holds, as a <c>Cookie</c> header.</summary>
+    public string CookieHeader => string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}"));
+
+    /// <summary>Posts the sign-in form: a redirect when signed in, else the same page with a message.</summary>
     public async Task<(HttpStatusCode Status, string Page)> SignInAsync(string email, string password)
     {
-        var form = await SendAsync(HttpMethod.Get, "/signin");
+        var form = await GetAsync("/signin");
         var token = AntiforgeryField().Match(form.Page).Groups[1].Value;
         return await SendAsync(HttpMethod.Post, "/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -28,6 +30,8 @@ public sealed partial class FormClient(Uri site, IPAddress from) : IDisposable
         }));
     }
 
+    public Task<(HttpStatusCode Status, string Page)> GetAsync(string path) => SendAsync(HttpMethod.Get, path);
+
     public void Dispose() => _http.Dispose();
 
     private async Task<(HttpStatusCode Status, string Page)> SendAsync(HttpMethod method, string path, HttpContent? content = null)
@@ -35,7 +39,7 @@ public sealed partial class FormClient(Uri site, IPAddress from) : IDisposable
         using var request = new HttpRequestMessage(method, path) { Content = content };
         if (_cookies.Count > 0)
         {
-            request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+            request.Headers.Add("Cookie", CookieHeader);
         }
 
         using var response = await _http.SendAsync(request);
@@ -48,9 +52,8 @@ public sealed partial class FormClient(Uri site, IPAddress from) : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static HttpClient CreateClient(Uri site, IPAddress from)
+    private static HttpClient CreateClient(Uri site, SocketsHttpHandler handler)
     {
-        var handler = MemoClient.Handler(from);
         handler.UseCookies = false;
         handler.AllowAutoRedirect = false;
         return new HttpClient(handler) { BaseAddress = site, Timeout = TimeSpan.FromSeconds(30) };

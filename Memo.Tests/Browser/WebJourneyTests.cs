@@ -1,3 +1,5 @@
+using Memo.Tests.Hosting;
+
 using Microsoft.Playwright;
 
 using static Microsoft.Playwright.Assertions;
@@ -131,6 +133,32 @@ public sealed class WebJourneyTests(BrowserHost host) : IClassFixture<BrowserHos
         await page.Button("Sign out").ClickAsync();
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(MemoPages.SignInPage());
+    }
+
+    [Fact]
+    public async Task More_notes_come_on_demand_newest_first_through_the_API_s_cursor()
+    {
+        await using var context = await host.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var email = await page.SignUpAsync();
+        using (var api = new MemoClient(host.Memo))
+        {
+            var token = (await api.LoginAsync(email, MemoPages.Password)).AccessToken;
+            for (var n = 1; n <= 25; n++)
+            {
+                await api.CreateNoteAsync(token, new NoteBody($"note {n:00}", "x"));
+            }
+        }
+
+        await page.GotoAsync("/");
+        await page.WaitForLiveSearchAsync();
+        var titles = page.Locator(".note-list h2");
+        await Expect(titles).ToHaveCountAsync(Memo.Web.Apis.NotesApi.PageSize);
+        await Expect(titles.First).ToHaveTextAsync("note 25");
+        await page.Button("More notes").ClickAsync();
+        await Expect(titles).ToHaveCountAsync(25);
+        await Expect(titles.Last).ToHaveTextAsync("note 01");
+        await Expect(page.Button("More notes")).ToHaveCountAsync(0);
     }
 
     /// <summary>

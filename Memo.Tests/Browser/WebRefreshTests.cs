@@ -8,12 +8,12 @@ using static Microsoft.Playwright.Assertions;
 namespace Memo.Tests.Browser;
 
 /// <summary>
-/// Access tokens that live 30 s, which Memo.Web replaces when less than 28 s are left: every request after the first
-/// two seconds of a token's life refreshes it, so refreshes are frequent and meet each other.
+/// Access tokens that live 30 s, which Memo.Web replaces when less than 25 s are left: every request after the first
+/// five seconds of a token's life refreshes it, so refreshes are frequent and meet each other.
 /// </summary>
 public sealed class ShortTokenBrowserHost : BrowserHost
 {
-    public static readonly TimeSpan RefreshDue = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RefreshDue = TimeSpan.FromSeconds(5);
 
     protected override IReadOnlyDictionary<string, string>? AuthSettings => new Dictionary<string, string>
     {
@@ -22,7 +22,7 @@ public sealed class ShortTokenBrowserHost : BrowserHost
 
     protected override IReadOnlyDictionary<string, string> WebSettings => new Dictionary<string, string>
     {
-        ["Session__RefreshBeforeExpiry"] = "00:00:28",
+        ["Session__RefreshBeforeExpiry"] = "00:00:25",
     };
 }
 
@@ -39,6 +39,10 @@ public sealed class WebRefreshTests(ShortTokenBrowserHost host) : IClassFixture<
         var note = await first.CreateNoteAsync("still here", "after every refresh");
         var second = await context.NewPageAsync();
         var session = Assert.Single((await sessions.AllAsync()).Keys.Except(others));
+        await using var authdb = new NpgsqlConnection(await host.Memo.AuthDatabaseConnectionStringAsync());
+        await authdb.OpenAsync();
+        var sessionId = Guid.Parse(new JsonWebToken((await sessions.FindAsync(session))!.Value.Tokens.AccessToken).GetClaim("sid").Value);
+        var issuedBefore = await RefreshTokensIssuedAsync(authdb, sessionId);
 
         var refreshTokens = new HashSet<string>();
         for (var round = 0; round < 3; round++)
@@ -55,14 +59,16 @@ public sealed class WebRefreshTests(ShortTokenBrowserHost host) : IClassFixture<
 
         // The session went on with a new refresh token each round, and Auth issued exactly one per round: the two tabs'
         // refreshes were one (Auth's reuse interval would have accepted two, each leaving a token of its own).
-        var last = (await sessions.FindAsync(session))!.Value.Tokens;
-        refreshTokens.Add(last.RefreshToken);
+        refreshTokens.Add((await sessions.FindAsync(session))!.Value.Tokens.RefreshToken);
         Assert.Equal(4, refreshTokens.Count);
-        await using var authdb = new NpgsqlConnection(await host.Memo.AuthDatabaseConnectionStringAsync());
-        await authdb.OpenAsync();
+        Assert.Equal(issuedBefore + 3, await RefreshTokensIssuedAsync(authdb, sessionId));
+    }
+
+    private static async Task<long> RefreshTokensIssuedAsync(NpgsqlConnection authdb, Guid sessionId)
+    {
         await using var count = new NpgsqlCommand("SELECT count(*) FROM refresh_tokens WHERE session_id = @sid", authdb);
-        count.Parameters.AddWithValue("sid", Guid.Parse(new JsonWebToken(last.AccessToken).GetClaim("sid").Value));
-        Assert.Equal(4L, await count.ExecuteScalarAsync());
+        count.Parameters.AddWithValue("sid", sessionId);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -29,11 +29,20 @@ var notes = builder.AddProject<Projects.Memo_Notes>("notes")
     .WithReference(auth).WaitFor(auth)
     .WithHttpHealthCheck("/health");
 
+// The browser front end, internal too: it calls Auth and Notes from the server and keeps sessions and its Data
+// Protection keys in the cache (services__auth__http__0, services__notes__http__0, ConnectionStrings__cache).
+var web = builder.AddProject<Projects.Memo_Web>("web")
+    .WithReference(auth).WaitFor(auth)
+    .WithReference(notes).WaitFor(notes)
+    .WithReference(cache).WaitFor(cache)
+    .WithHttpHealthCheck("/health");
+
 // The one entry point, and the only resource with external endpoints. It finds the services by these references
-// (services__auth__http__0, services__notes__http__0).
+// (services__auth__http__0, services__notes__http__0, services__web__http__0).
 builder.AddProject<Projects.Memo_Gateway>("gateway")
     .WithReference(auth).WaitFor(auth)
     .WithReference(notes).WaitFor(notes)
+    .WithReference(web).WaitFor(web)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 

@@ -12,6 +12,7 @@ using Memo.ServiceDefaults.Authentication;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApiDefaults();
 builder.AddPostgresDatabase("authdb");
 builder.AddRedisCache("cache");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);

@@ -8,6 +8,7 @@ using Memo.ServiceDefaults.Authentication;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddApiDefaults();
 builder.AddPostgresDatabase("notesdb");
 builder.AddRedisCache("cache");
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);

@@ -43,8 +43,17 @@ public static class Extensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>
+    /// What an API adds to the service defaults: an unreachable database or cache answers 503 problem details.
+    /// (Memo.Web answers people with pages instead, so it leaves this out.)
+    /// </summary>
+    public static TBuilder AddApiDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
         return builder;
     }
 

@@ -10,6 +10,7 @@ public sealed class LocalStack : IAsyncDisposable
 {
     public const string AuthProject = "Memo.Auth";
     public const string NotesProject = "Memo.Notes";
+    public const string WebProject = "Memo.Web";
     public const string GatewayProject = "Memo.Gateway";
     public const string AuthDatabase = "authdb";
     public const string NotesDatabase = "notesdb";
@@ -68,12 +69,31 @@ public sealed class LocalStack : IAsyncDisposable
         ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
     };
 
-    /// <summary>The gateway in front of <paramref name="auth"/> and <paramref name="notes"/>, found under the names Aspire gives them.</summary>
-    public static Dictionary<string, string> GatewayEnvironment(Uri auth, Uri notes) => new()
+    public Dictionary<string, string> WebEnvironment(Uri auth, Uri notes) => new()
     {
+        [$"ConnectionStrings__{Cache}"] = Redis.ConnectionString,
         ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
         ["services__notes__http__0"] = notes.ToString().TrimEnd('/'),
     };
+
+    /// <summary>
+    /// The gateway in front of <paramref name="auth"/> and <paramref name="notes"/>, and of Memo.Web at <paramref name="web"/>
+    /// when given, found under the names Aspire gives them.
+    /// </summary>
+    public static Dictionary<string, string> GatewayEnvironment(Uri auth, Uri notes, Uri? web = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
+            ["services__notes__http__0"] = notes.ToString().TrimEnd('/'),
+        };
+        if (web is not null)
+        {
+            environment["services__web__http__0"] = web.ToString().TrimEnd('/');
+        }
+
+        return environment;
+    }
 
     public Task<ServiceProcess> StartAuthAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(AuthProject, Merge(AuthEnvironment(), settings), LogDirectory, port, cancellationToken);
@@ -94,8 +114,12 @@ public sealed class LocalStack : IAsyncDisposable
     public Task<ServiceProcess> StartNotesAsync(Uri auth, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
         ServiceProcess.StartAsync(NotesProject, Merge(NotesEnvironment(auth), settings), LogDirectory, port, cancellationToken);
 
-    public Task<ServiceProcess> StartGatewayAsync(Uri auth, Uri notes, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
-        ServiceProcess.StartAsync(GatewayProject, Merge(GatewayEnvironment(auth, notes), settings), LogDirectory, port, cancellationToken);
+    public Task<ServiceProcess> StartWebAsync(Uri auth, Uri notes, IReadOnlyDictionary<string, string>? settings = null, int? port = null, CancellationToken cancellationToken = default) =>
+        ServiceProcess.StartAsync(WebProject, Merge(WebEnvironment(auth, notes), settings), LogDirectory, port, cancellationToken);
+
+    public Task<ServiceProcess> StartGatewayAsync(Uri auth, Uri notes, IReadOnlyDictionary<string, string>? settings = null, int? port = null,
+        Uri? web = null, CancellationToken cancellationToken = default) =>
+        ServiceProcess.StartAsync(GatewayProject, Merge(GatewayEnvironment(auth, notes, web), settings), LogDirectory, port, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

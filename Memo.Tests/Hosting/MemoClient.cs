@@ -110,7 +110,8 @@ public sealed class MemoClient(IMemoHost host, IPAddress? from = null) : IDispos
 
     public void Dispose() => _http.Dispose();
 
-    private static SocketsHttpHandler Handler(IPAddress? from) => from is null ? new() : new()
+    /// <summary>A handler whose connections leave from <paramref name="from"/> (any loopback address), or the default one.</summary>
+    public static SocketsHttpHandler Handler(IPAddress? from) => from is null ? new() : new()
     {
         ConnectCallback = async (context, ct) =>
         {

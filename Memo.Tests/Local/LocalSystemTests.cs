@@ -22,6 +22,9 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [InlineData(LocalStack.NotesProject, "ConnectionStrings__notesdb")]
     [InlineData(LocalStack.NotesProject, "ConnectionStrings__cache")]
     [InlineData(LocalStack.NotesProject, "services__auth__http__0")]
+    [InlineData(LocalStack.WebProject, "ConnectionStrings__cache")]
+    [InlineData(LocalStack.WebProject, "services__auth__http__0")]
+    [InlineData(LocalStack.WebProject, "services__notes__http__0")]
     [InlineData(LocalStack.GatewayProject, "services__auth__http__0")]
     [InlineData(LocalStack.GatewayProject, "services__notes__http__0")]
     public async Task A_service_missing_a_required_setting_fails_fast_naming_it(string project, string setting)
@@ -30,6 +33,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         {
             LocalStack.AuthProject => host.Stack.AuthEnvironment(),
             LocalStack.NotesProject => host.Stack.NotesEnvironment(host.AuthServiceUrl),
+            LocalStack.WebProject => host.Stack.WebEnvironment(host.AuthServiceUrl, host.NotesServiceUrl),
             _ => LocalStack.GatewayEnvironment(host.AuthServiceUrl, host.NotesServiceUrl),
         };
         Assert.True(environment.Remove(setting));

@@ -2,6 +2,7 @@
 // several connection counts, prints a table and writes JSON. Usage: see bench/run.sh and docs/performance.md.
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -17,7 +18,7 @@ int[] connections = full ? [1, 8, 32, 64] : [8, 32];
 int[] loginConnections = full ? [1, 2, 4, 8] : [2, 8]; // a login costs a hash (~0.1 s of CPU): 32 at once only time out
 var output = StringArg("--out", Path.Combine(Environment.CurrentDirectory, "bench-results.json"));
 var only = StringArg("--scenario", ""); // a part of a scenario name, to run only those
-var profile = StringArg("--profile", ""); // "auth", "notes" or "gateway": an extra, profiled run of each scenario (see Profiler)
+var profile = StringArg("--profile", ""); // "auth", "notes", "gateway" or "web": an extra, profiled run of each scenario (see Profiler)
 var scripts = Path.Combine(AppContext.BaseDirectory, "scenarios");
 const string Password = "bench password 1";
 
@@ -34,8 +35,10 @@ Console.WriteLine($"Starting the stack ({(full ? "full" : "short")} mode)...");
 await using var stack = await LocalStack.StartAsync();
 await using var auth = await stack.StartAuthAsync();
 await using var notes = await stack.StartNotesAsync(auth.Url);
+await using var web = await stack.StartWebAsync(auth.Url, notes.Url);
 // wrk is one client address: the general limit is raised, not switched off, so the limiter's cost stays in the figures.
-await using var gateway = await stack.StartGatewayAsync(auth.Url, notes.Url, new Dictionary<string, string> { ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "10000000" });
+await using var gateway = await stack.StartGatewayAsync(auth.Url, notes.Url, new Dictionary<string, string> { ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "10000000" },
+    web: web.Url);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
 if (args.Contains("--export"))
@@ -69,6 +72,24 @@ await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new Paral
     }
 });
 
+// Memo.Web's notes page: one more user, with 1,000 notes, signed in through Web's own form as a browser would be.
+const int WebUserNotes = 1000;
+Console.WriteLine($"Seeding a Memo.Web user with {WebUserNotes} notes ({clock.Elapsed.TotalSeconds:F0} s)...");
+var webEmail = $"bench-web-{Guid.NewGuid():N}@example.com";
+(await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/register"), new { email = webEmail, password = Password })).EnsureSuccessStatusCode();
+var webToken = (await LoginAsync(webEmail, CancellationToken.None)).GetProperty("access_token").GetString()!;
+await Parallel.ForEachAsync(Enumerable.Range(0, WebUserNotes), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
+{
+    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(notes.Url, "/notes"))
+    {
+        Content = JsonContent.Create(new { title = $"web note {n} {words[n % words.Length]}", content = $"body of web note {n}", tags = new[] { words[n % 3] } }),
+    };
+    request.Headers.Authorization = new("Bearer", webToken);
+    using var response = await http.SendAsync(request, ct);
+    response.EnsureSuccessStatusCode();
+});
+var webCookie = await SignInThroughWebAsync(webEmail);
+
 var scenarios = new (string Name, string Script, Uri Target, int[] Connections)[]
 {
     ("alive (floor)", "alive.lua", notes.Url, connections),
@@ -80,13 +101,15 @@ var scenarios = new (string Name, string Script, Uri Target, int[] Connections)[
     ("notes update If-Match", "update.lua", notes.Url, connections),
     ("auth refresh", "refresh.lua", auth.Url, connections),
     ("auth login", "login.lua", auth.Url, loginConnections),
+    ("web notes page", "web-notes.lua", web.Url, connections),
+    ("web notes page via gateway", "web-notes.lua", gateway.Url, connections),
 };
 
 var results = new List<Result>();
 Console.WriteLine($"Running the scenarios ({clock.Elapsed.TotalSeconds:F0} s)...");
 Console.WriteLine();
-Console.WriteLine($"{"scenario",-28} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"gateway cpu",11} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"gateway MB",10}");
-// Scenarios with the same script (get-by-id direct and through the gateway) take turns at each connection count, so
+Console.WriteLine($"{"scenario",-28} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p95 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"web cpu",7} {"gateway cpu",11} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"web MB",6} {"gateway MB",10}");
+// Scenarios with the same script (get-by-id, or the web page, direct and through the gateway) take turns at each connection count, so
 // that both meet the same machine: a job elsewhere on it then slows both, not one.
 foreach (var group in scenarios.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).GroupBy(s => s.Script))
 {
@@ -108,23 +131,25 @@ foreach (var group in scenarios.Where(s => s.Name.Contains(only, StringCompariso
             var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, seconds, dataFile);
             var after = Snapshot();
             var r = new Result(name, c, seconds, json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6),
-                json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
+                json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0,
+                json.GetProperty("p95_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
                 json.GetProperty("non2xx").GetInt64(), json.GetProperty("wrong_status").GetInt64() + json.GetProperty("socket_errors").GetInt64(),
-                after.Auth - before.Auth, after.Notes - before.Notes, after.Gateway - before.Gateway, wrkCpu,
-                Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - (after.Gateway - before.Gateway) - wrkCpu),
-                PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId), PeakRssMb(gateway.ProcessId));
+                after.Auth - before.Auth, after.Notes - before.Notes, after.Web - before.Web, after.Gateway - before.Gateway, wrkCpu,
+                Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - (after.Web - before.Web)
+                    - (after.Gateway - before.Gateway) - wrkCpu),
+                PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId), PeakRssMb(web.ProcessId), PeakRssMb(gateway.ProcessId));
             results.Add(r);
             var rate = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
             Console.WriteLine(FormattableString.Invariant(
-                $"{r.Scenario,-28} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.GatewayCpuSeconds,11:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.GatewayPeakRssMb,10:F0}"));
+                $"{r.Scenario,-28} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P95Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WebCpuSeconds,7:F1} {r.GatewayCpuSeconds,11:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.WebPeakRssMb,6:F0} {r.GatewayPeakRssMb,10:F0}"));
         }
     }
 
-    if (profile is "auth" or "notes" or "gateway")
+    if (profile is "auth" or "notes" or "gateway" or "web")
     {
         foreach (var (name, script, target, counts) in group)
         {
-            await ProfileAsync(name, script, target, counts[^1], profile switch { "auth" => auth.ProcessId, "notes" => notes.ProcessId, _ => gateway.ProcessId });
+            await ProfileAsync(name, script, target, counts[^1], profile switch { "auth" => auth.ProcessId, "notes" => notes.ProcessId, "web" => web.ProcessId, _ => gateway.ProcessId });
         }
     }
 }
@@ -153,6 +178,12 @@ if (results.Where(r => r.Scenario == "notes get-by-id via gateway").ToList() is 
             $"get-by-id through the gateway at {r.Connections} connections: {r.RequestsPerSecond / direct.RequestsPerSecond:F2} x direct, p99 {r.P99Ms:F1} ms (target: at least 0.6 x, p99 at most 15 ms, no errors)."));
     }
 }
+foreach (var r in results.Where(r => r.Scenario.StartsWith("web notes page", StringComparison.Ordinal)))
+{
+    Console.WriteLine(FormattableString.Invariant(
+        $"{r.Scenario} ({WebUserNotes} notes, rendered on the server) at {r.Connections} connections: p95 {r.P95Ms:F1} ms (target: under 100 ms)."));
+}
+
 Console.WriteLine($"Results written to {output} ({clock.Elapsed.TotalSeconds:F0} s after the start of the stack)");
 return results.Any(r => r.Errors > 0) ? 1 : 0;
 
@@ -226,6 +257,20 @@ async Task ProfileAsync(string name, string script, Uri target, int c, int proce
     }
 }
 
+// Signs in as a browser does, through the gateway, and returns the cookies to send.
+async Task<string> SignInThroughWebAsync(string email)
+{
+    using var browser = new WebFormClient(gateway.Url);
+    var (signedIn, _) = await browser.SignInAsync(email, Password);
+    var (status, page) = await browser.GetAsync("/");
+    if (signedIn != HttpStatusCode.Redirect || status != HttpStatusCode.OK || !page.Contains($"web note {WebUserNotes - 1} ", StringComparison.Ordinal))
+    {
+        throw new InvalidOperationException($"Signing in through Memo.Web failed: {(int)signedIn}, then {(int)status} for /.");
+    }
+
+    return browser.CookieHeader;
+}
+
 async Task<JsonElement> LoginAsync(string email, CancellationToken ct)
 {
     using var response = await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/login"), new { email, password = Password }, ct);
@@ -251,6 +296,7 @@ async Task<string> WriteDataAsync(string[][]? refresh)
     lua.Append("emails = {").AppendJoin(",", emails.Select(e => $"\"{e}\"")).AppendLine("}");
     lua.Append("notes = {").AppendJoin(",", noteIds.Take(5000).Select(n => $"{{{n.User + 1},\"{n.Id}\"}}")).AppendLine("}");
     lua.Append("refresh = {").AppendJoin(",", (refresh ?? []).Select(q => "{" + string.Join(",", q.Select(t => $"\"{t}\"")) + "}")).AppendLine("}");
+    lua.Append("web_cookie = \"").Append(webCookie).AppendLine("\"");
     var path = Path.Combine(stack.LogDirectory, "bench-data.lua");
     await File.WriteAllTextAsync(path, lua.ToString());
     return path;
@@ -282,8 +328,8 @@ static double ParseBashTime(string text) // "1m2.345s"
     return double.Parse(m[0], CultureInfo.InvariantCulture) * 60 + double.Parse(m[1].TrimEnd('s'), CultureInfo.InvariantCulture);
 }
 
-(double Auth, double Notes, double Gateway, double Machine) Snapshot() =>
-    (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), CpuSeconds(gateway.ProcessId), MachineBusySeconds());
+(double Auth, double Notes, double Web, double Gateway, double Machine) Snapshot() =>
+    (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), CpuSeconds(web.ProcessId), CpuSeconds(gateway.ProcessId), MachineBusySeconds());
 
 static double CpuSeconds(int pid)
 {
@@ -307,6 +353,6 @@ int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out v
 string StringArg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
 // Errors: responses without the scenario's expected status, and socket errors (timeouts included).
-internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms,
-    long Non2xx, long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double GatewayCpuSeconds, double WrkCpuSeconds, double OtherCpuSeconds,
-    double AuthPeakRssMb, double NotesPeakRssMb, double GatewayPeakRssMb);
+internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P95Ms,
+    double P99Ms, long Non2xx, long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double WebCpuSeconds, double GatewayCpuSeconds,
+    double WrkCpuSeconds, double OtherCpuSeconds, double AuthPeakRssMb, double NotesPeakRssMb, double WebPeakRssMb, double GatewayPeakRssMb);

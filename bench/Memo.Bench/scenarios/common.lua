@@ -1,5 +1,6 @@
 -- Shared by every scenario: data.lua (written by the benchmark) defines `tokens`, `notes` (pairs of token index and
--- note id), `emails`, `password` and `refresh` (one list of refresh tokens per wrk thread).
+-- note id), `emails`, `password`, `refresh` (one list of refresh tokens per wrk thread) and `web_cookie` (the cookies
+-- of a sign-in through Memo.Web).
 -- Every response must have the status `expected` (a scenario may change it); done() prints one JSON line the benchmark
 -- reads, with the count of responses that did not.
 local counter = 0
@@ -47,8 +48,8 @@ function done(summary, latency, requests)
   local wrong = 0
   for _, thread in ipairs(threads) do wrong = wrong + thread:get("wrong_status") end
   io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"non2xx":%d,"wrong_status":%d,"socket_errors":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d}\n',
+    '{"requests":%d,"duration_us":%d,"non2xx":%d,"wrong_status":%d,"socket_errors":%d,"p50_us":%d,"p90_us":%d,"p95_us":%d,"p99_us":%d}\n',
     summary.requests, summary.duration, summary.errors.status, wrong,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99)))
 end

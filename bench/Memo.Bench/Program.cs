@@ -26,6 +26,11 @@ if (args.Contains("--cold-start"))
     return await ColdStart.RunAsync(IntArg("--runs", 10), Password);
 }
 
+if (args.Contains("--tokens"))
+{
+    return await TokenAlgorithmCost.RunAsync();
+}
+
 // Login is meant to be bound by the password hash: time one on a quiet machine (before the stack starts), to know the ceiling.
 var hashMs = PasswordHashCost.FastestMilliseconds(Password);
 
@@ -36,6 +41,10 @@ await using var auth = await stack.StartAuthAsync();
 await using var notes = await stack.StartNotesAsync(auth.Url);
 // wrk is one client address: the general limit is raised, not switched off, so the limiter's cost stays in the figures.
 await using var gateway = await stack.StartGatewayAsync(auth.Url, notes.Url, new Dictionary<string, string> { ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "10000000" });
+// The floor (bench/Memo.Floor): the same read of the same notesdb through the same connection string as Notes, and nothing else.
+await using var floor = await ServiceProcess.StartAsync("bench/Memo.Floor",
+    new Dictionary<string, string> { [$"ConnectionStrings__{LocalStack.NotesDatabase}"] = stack.NotesEnvironment(auth.Url)[$"ConnectionStrings__{LocalStack.NotesDatabase}"] },
+    stack.LogDirectory);
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
 if (args.Contains("--export"))
@@ -69,37 +78,44 @@ await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new Paral
     }
 });
 
-var scenarios = new (string Name, string Script, Uri Target, int[] Connections)[]
+// Scenarios of one group take turns at each connection count, so that all meet the same machine: a job elsewhere on it
+// then slows all, not one. Every Notes scenario runs beside the floor, which reads one note by id with nothing around
+// it (bench/Memo.Floor), and the table gives its rate as a ratio to the floor's.
+const string FloorScenario = "floor: one row by id";
+var scenarios = new (string Name, string Script, Uri Target, int[] Connections, string Group)[]
 {
-    ("alive (floor)", "alive.lua", notes.Url, connections),
-    ("notes get-by-id", "get-by-id.lua", notes.Url, connections),
-    ("notes get-by-id via gateway", "get-by-id.lua", gateway.Url, connections),
-    ("notes list", "list.lua", notes.Url, connections),
-    ("notes search", "search.lua", notes.Url, connections),
-    ("notes create", "create.lua", notes.Url, connections),
-    ("notes update If-Match", "update.lua", notes.Url, connections),
-    ("auth refresh", "refresh.lua", auth.Url, connections),
-    ("auth login", "login.lua", auth.Url, loginConnections),
+    ("alive", "alive.lua", notes.Url, connections, "alive"),
+    (FloorScenario, "get-by-id.lua", floor.Url, connections, "get-by-id"),
+    ("notes get-by-id", "get-by-id.lua", notes.Url, connections, "get-by-id"),
+    ("notes get-by-id via gateway", "get-by-id.lua", gateway.Url, connections, "get-by-id"),
+    (FloorScenario, "get-by-id.lua", floor.Url, connections, "list"),
+    ("notes list", "list.lua", notes.Url, connections, "list"),
+    (FloorScenario, "get-by-id.lua", floor.Url, connections, "search"),
+    ("notes search", "search.lua", notes.Url, connections, "search"),
+    (FloorScenario, "get-by-id.lua", floor.Url, connections, "create"),
+    ("notes create", "create.lua", notes.Url, connections, "create"),
+    (FloorScenario, "get-by-id.lua", floor.Url, connections, "update"),
+    ("notes update If-Match", "update.lua", notes.Url, connections, "update"),
+    ("auth refresh", "refresh.lua", auth.Url, connections, "refresh"),
+    ("auth login", "login.lua", auth.Url, loginConnections, "login"),
 };
 
 var results = new List<Result>();
 Console.WriteLine($"Running the scenarios ({clock.Elapsed.TotalSeconds:F0} s)...");
 Console.WriteLine();
-Console.WriteLine($"{"scenario",-28} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"gateway cpu",11} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"gateway MB",10}");
-// Scenarios with the same script (get-by-id direct and through the gateway) take turns at each connection count, so
-// that both meet the same machine: a job elsewhere on it then slows both, not one.
-foreach (var group in scenarios.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).GroupBy(s => s.Script))
+Console.WriteLine($"{"scenario",-28} {"conns",5} {"req/s",9} {"x floor",7} {"p50 ms",7} {"p90 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"gateway cpu",11} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"gateway MB",10}");
+foreach (var group in scenarios.GroupBy(s => s.Group).Where(g => g.Any(s => s.Name != FloorScenario && s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))))
 {
     // An unmeasured warm-up run first, so the table shows the steady state: the JIT recompiles hot methods with
     // optimizations in the background, which took about 5 s under load (a 1 s warm-up left the first run 40 % slower).
-    foreach (var (name, script, target, counts) in group)
+    foreach (var (name, script, target, counts, _) in group)
     {
         await RunWrkAsync(Path.Combine(scripts, script), target, counts[0], warmup, await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(counts[0]) : null));
     }
 
     foreach (var c in group.First().Connections)
     {
-        foreach (var (name, script, target, _) in group)
+        foreach (var (name, script, target, _, groupName) in group)
         {
             var dataFile = await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(c) : null);
             var before = Snapshot();
@@ -107,22 +123,27 @@ foreach (var group in scenarios.Where(s => s.Name.Contains(only, StringCompariso
             var seconds = name == "auth login" ? Math.Max(duration, 6) : duration;
             var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, seconds, dataFile);
             var after = Snapshot();
-            var r = new Result(name, c, seconds, json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6),
+            var rate = json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6);
+            var floorRate = name.StartsWith("notes ", StringComparison.Ordinal)
+                ? results.LastOrDefault(f => f.Scenario == FloorScenario && f.Group == groupName && f.Connections == c)?.RequestsPerSecond
+                : null;
+            var r = new Result(name, groupName, c, seconds, rate, rate / floorRate,
                 json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
                 json.GetProperty("non2xx").GetInt64(), json.GetProperty("wrong_status").GetInt64() + json.GetProperty("socket_errors").GetInt64(),
                 after.Auth - before.Auth, after.Notes - before.Notes, after.Gateway - before.Gateway, wrkCpu,
                 Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - (after.Gateway - before.Gateway) - wrkCpu),
                 PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId), PeakRssMb(gateway.ProcessId));
             results.Add(r);
-            var rate = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+            var shown = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+            var ratio = r.FloorRatio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "–";
             Console.WriteLine(FormattableString.Invariant(
-                $"{r.Scenario,-28} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.GatewayCpuSeconds,11:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.GatewayPeakRssMb,10:F0}"));
+                $"{r.Scenario,-28} {c,5} {shown,9} {ratio,7} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.GatewayCpuSeconds,11:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.GatewayPeakRssMb,10:F0}"));
         }
     }
 
     if (profile is "auth" or "notes" or "gateway")
     {
-        foreach (var (name, script, target, counts) in group)
+        foreach (var (name, script, target, counts, _) in group.Where(s => s.Name != FloorScenario))
         {
             await ProfileAsync(name, script, target, counts[^1], profile switch { "auth" => auth.ProcessId, "notes" => notes.ProcessId, _ => gateway.ProcessId });
         }
@@ -153,6 +174,14 @@ if (results.Where(r => r.Scenario == "notes get-by-id via gateway").ToList() is 
             $"get-by-id through the gateway at {r.Connections} connections: {r.RequestsPerSecond / direct.RequestsPerSecond:F2} x direct, p99 {r.P99Ms:F1} ms (target: at least 0.6 x, p99 at most 15 ms, no errors)."));
     }
 }
+foreach (var r in results.Where(r => r.Scenario is "notes get-by-id" or "notes list" && r.Connections == 32))
+{
+    Console.WriteLine(FormattableString.Invariant(
+        $"{r.Scenario} at 32 connections: {r.FloorRatio:F2} x the floor, p99 {r.P99Ms:F1} ms (target: at least {(r.Scenario == "notes list" ? 0.6 : 0.75):F2} x{(r.Scenario == "notes list" ? "" : ", p99 at most 10 ms")}, no errors)."));
+}
+
+Console.WriteLine(FormattableString.Invariant(
+    $"Peak RSS through the whole benchmark: Auth {PeakRssMb(auth.ProcessId):F0} MB, Notes {PeakRssMb(notes.ProcessId):F0} MB, Gateway {PeakRssMb(gateway.ProcessId):F0} MB (target: at most 150 MB each)."));
 Console.WriteLine($"Results written to {output} ({clock.Elapsed.TotalSeconds:F0} s after the start of the stack)");
 return results.Any(r => r.Errors > 0) ? 1 : 0;
 
@@ -307,6 +336,6 @@ int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out v
 string StringArg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
 // Errors: responses without the scenario's expected status, and socket errors (timeouts included).
-internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms,
+internal sealed record Result(string Scenario, string Group, int Connections, int DurationSeconds, double RequestsPerSecond, double? FloorRatio, double P50Ms, double P90Ms, double P99Ms,
     long Non2xx, long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double GatewayCpuSeconds, double WrkCpuSeconds, double OtherCpuSeconds,
     double AuthPeakRssMb, double NotesPeakRssMb, double GatewayPeakRssMb);

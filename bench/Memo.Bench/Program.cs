@@ -45,6 +45,18 @@ await using var gateway = await stack.StartGatewayAsync(auth.Url, notes.Url, new
 await using var floor = await ServiceProcess.StartAsync("bench/Memo.Floor",
     new Dictionary<string, string> { [$"ConnectionStrings__{LocalStack.NotesDatabase}"] = stack.NotesEnvironment(auth.Url)[$"ConnectionStrings__{LocalStack.NotesDatabase}"] },
     stack.LogDirectory);
+// --variant "NAME:KEY=VALUE;KEY=VALUE" (repeatable): one more Notes instance with these settings, whose get-by-id takes
+// turns with the others, for an A/B comparison within one run. "{otlp}" in a value is the address of an OTLP/HTTP sink
+// the benchmark runs, which accepts every export and keeps nothing (OpenTelemetry's cost with an exporter configured).
+using var otlp = new OtlpSink();
+var variants = new List<(string Name, ServiceProcess Notes)>();
+foreach (var spec in args.Select((a, i) => (a, i)).Where(x => x.a == "--variant" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
+{
+    var (name, settings) = (spec.Split(':', 2)[0], spec.Split(':', 2)[1]);
+    variants.Add((name, await stack.StartNotesAsync(auth.Url, settings.Split(';').Select(kv => kv.Split('=', 2))
+        .ToDictionary(kv => kv[0], kv => kv[1].Replace("{otlp}", otlp.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)))));
+}
+
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
 if (args.Contains("--export"))
@@ -81,24 +93,24 @@ await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new Paral
 // Scenarios of one group take turns at each connection count, so that all meet the same machine: a job elsewhere on it
 // then slows all, not one. Every Notes scenario runs beside the floor, which reads one note by id with nothing around
 // it (bench/Memo.Floor), and the table gives its rate as a ratio to the floor's.
+// The "notes cpu" column is the CPU of the process that answered: Notes, or on floor and variant rows that process.
 const string FloorScenario = "floor: one row by id";
-var scenarios = new (string Name, string Script, Uri Target, int[] Connections, string Group)[]
+var scenarios = new List<Scenario>
 {
-    ("alive", "alive.lua", notes.Url, connections, "alive"),
-    (FloorScenario, "get-by-id.lua", floor.Url, connections, "get-by-id"),
-    ("notes get-by-id", "get-by-id.lua", notes.Url, connections, "get-by-id"),
-    ("notes get-by-id via gateway", "get-by-id.lua", gateway.Url, connections, "get-by-id"),
-    (FloorScenario, "get-by-id.lua", floor.Url, connections, "list"),
-    ("notes list", "list.lua", notes.Url, connections, "list"),
-    (FloorScenario, "get-by-id.lua", floor.Url, connections, "search"),
-    ("notes search", "search.lua", notes.Url, connections, "search"),
-    (FloorScenario, "get-by-id.lua", floor.Url, connections, "create"),
-    ("notes create", "create.lua", notes.Url, connections, "create"),
-    (FloorScenario, "get-by-id.lua", floor.Url, connections, "update"),
-    ("notes update If-Match", "update.lua", notes.Url, connections, "update"),
-    ("auth refresh", "refresh.lua", auth.Url, connections, "refresh"),
-    ("auth login", "login.lua", auth.Url, loginConnections, "login"),
+    new("alive", "alive.lua", notes.Url, connections, "alive", notes),
+    new(FloorScenario, "get-by-id.lua", floor.Url, connections, "get-by-id", floor),
+    new("notes get-by-id", "get-by-id.lua", notes.Url, connections, "get-by-id", notes),
+    new("notes get-by-id via gateway", "get-by-id.lua", gateway.Url, connections, "get-by-id", notes),
 };
+scenarios.AddRange(variants.Select(v => new Scenario($"notes get-by-id [{v.Name}]", "get-by-id.lua", v.Notes.Url, connections, "get-by-id", v.Notes)));
+foreach (var (name, script, group) in new[] { ("notes list", "list.lua", "list"), ("notes search", "search.lua", "search"), ("notes create", "create.lua", "create"), ("notes update If-Match", "update.lua", "update") })
+{
+    scenarios.Add(new(FloorScenario, "get-by-id.lua", floor.Url, connections, group, floor));
+    scenarios.Add(new(name, script, notes.Url, connections, group, notes));
+}
+
+scenarios.Add(new("auth refresh", "refresh.lua", auth.Url, connections, "refresh", notes));
+scenarios.Add(new("auth login", "login.lua", auth.Url, loginConnections, "login", notes));
 
 var results = new List<Result>();
 Console.WriteLine($"Running the scenarios ({clock.Elapsed.TotalSeconds:F0} s)...");
@@ -108,21 +120,21 @@ foreach (var group in scenarios.GroupBy(s => s.Group).Where(g => g.Any(s => s.Na
 {
     // An unmeasured warm-up run first, so the table shows the steady state: the JIT recompiles hot methods with
     // optimizations in the background, which took about 5 s under load (a 1 s warm-up left the first run 40 % slower).
-    foreach (var (name, script, target, counts, _) in group)
+    foreach (var (name, script, target, counts, _, _) in group)
     {
         await RunWrkAsync(Path.Combine(scripts, script), target, counts[0], warmup, await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(counts[0]) : null));
     }
 
     foreach (var c in group.First().Connections)
     {
-        foreach (var (name, script, target, _, groupName) in group)
+        foreach (var (name, script, target, _, groupName, app) in group)
         {
             var dataFile = await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(c) : null);
-            var before = Snapshot();
+            var before = Snapshot(app);
             // A login takes about 0.15 s: a two-second run would count too few whole ones to give a rate.
             var seconds = name == "auth login" ? Math.Max(duration, 6) : duration;
             var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, seconds, dataFile);
-            var after = Snapshot();
+            var after = Snapshot(app);
             var rate = json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6);
             var floorRate = name.StartsWith("notes ", StringComparison.Ordinal)
                 ? results.LastOrDefault(f => f.Scenario == FloorScenario && f.Group == groupName && f.Connections == c)?.RequestsPerSecond
@@ -143,7 +155,7 @@ foreach (var group in scenarios.GroupBy(s => s.Group).Where(g => g.Any(s => s.Na
 
     if (profile is "auth" or "notes" or "gateway")
     {
-        foreach (var (name, script, target, counts, _) in group.Where(s => s.Name != FloorScenario))
+        foreach (var (name, script, target, counts, _, _) in group.Where(s => s.Name != FloorScenario))
         {
             await ProfileAsync(name, script, target, counts[^1], profile switch { "auth" => auth.ProcessId, "notes" => notes.ProcessId, _ => gateway.ProcessId });
         }
@@ -182,6 +194,16 @@ foreach (var r in results.Where(r => r.Scenario is "notes get-by-id" or "notes l
 
 Console.WriteLine(FormattableString.Invariant(
     $"Peak RSS through the whole benchmark: Auth {PeakRssMb(auth.ProcessId):F0} MB, Notes {PeakRssMb(notes.ProcessId):F0} MB, Gateway {PeakRssMb(gateway.ProcessId):F0} MB (target: at most 150 MB each)."));
+if (otlp.Requests > 0)
+{
+    Console.WriteLine($"The OTLP sink received {otlp.Requests} exports, {otlp.Bytes / 1e6:F1} MB.");
+}
+
+foreach (var (_, variant) in variants)
+{
+    await variant.DisposeAsync();
+}
+
 Console.WriteLine($"Results written to {output} ({clock.Elapsed.TotalSeconds:F0} s after the start of the stack)");
 return results.Any(r => r.Errors > 0) ? 1 : 0;
 
@@ -311,8 +333,8 @@ static double ParseBashTime(string text) // "1m2.345s"
     return double.Parse(m[0], CultureInfo.InvariantCulture) * 60 + double.Parse(m[1].TrimEnd('s'), CultureInfo.InvariantCulture);
 }
 
-(double Auth, double Notes, double Gateway, double Machine) Snapshot() =>
-    (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), CpuSeconds(gateway.ProcessId), MachineBusySeconds());
+(double Auth, double Notes, double Gateway, double Machine) Snapshot(ServiceProcess app) =>
+    (CpuSeconds(auth.ProcessId), CpuSeconds(app.ProcessId), CpuSeconds(gateway.ProcessId), MachineBusySeconds());
 
 static double CpuSeconds(int pid)
 {
@@ -334,6 +356,8 @@ static double PeakRssMb(int pid) =>
 int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out var v) ? v : fallback;
 
 string StringArg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
+internal sealed record Scenario(string Name, string Script, Uri Target, int[] Connections, string Group, ServiceProcess App);
 
 // Errors: responses without the scenario's expected status, and socket errors (timeouts included).
 internal sealed record Result(string Scenario, string Group, int Connections, int DurationSeconds, double RequestsPerSecond, double? FloorRatio, double P50Ms, double P90Ms, double P99Ms,

@@ -67,10 +67,12 @@ if (args.Contains("--export"))
 Console.WriteLine($"Seeding {users} users and {users * notesPerUser} notes ({clock.Elapsed.TotalSeconds:F0} s)...");
 var emails = Enumerable.Range(0, users).Select(i => $"bench-{i}-{Guid.NewGuid():N}@example.com").ToArray();
 var tokens = new string[users];
+var sessions = new string[users]; // each user's refresh token, to renew the access tokens during a long soak
 await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
 {
     (await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/register"), new { email = emails[i], password = Password }, ct)).EnsureSuccessStatusCode();
-    tokens[i] = (await LoginAsync(emails[i], ct)).GetProperty("access_token").GetString()!;
+    var login = await LoginAsync(emails[i], ct);
+    (tokens[i], sessions[i]) = (login.GetProperty("access_token").GetString()!, login.GetProperty("refresh_token").GetString()!);
 });
 var noteIds = new List<(int User, string Id)>();
 await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
@@ -93,7 +95,12 @@ await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new Paral
 // Scenarios of one group take turns at each connection count, so that all meet the same machine: a job elsewhere on it
 // then slows all, not one. Every Notes scenario runs beside the floor, which reads one note by id with nothing around
 // it (bench/Memo.Floor), and the table gives its rate as a ratio to the floor's.
-// The "notes cpu" column is the CPU of the process that answered: Notes, or on floor and variant rows that process.
+if (args.Contains("--soak"))
+{
+    return await SoakAsync(IntArg("--soak", 10));
+}
+
+// The "notes cpu" and "notes MB" columns are of the process that answered: Notes, or on floor and variant rows that process.
 const string FloorScenario = "floor: one row by id";
 var scenarios = new List<Scenario>
 {
@@ -144,7 +151,7 @@ foreach (var group in scenarios.GroupBy(s => s.Group).Where(g => g.Any(s => s.Na
                 json.GetProperty("non2xx").GetInt64(), json.GetProperty("wrong_status").GetInt64() + json.GetProperty("socket_errors").GetInt64(),
                 after.Auth - before.Auth, after.Notes - before.Notes, after.Gateway - before.Gateway, wrkCpu,
                 Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - (after.Gateway - before.Gateway) - wrkCpu),
-                PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId), PeakRssMb(gateway.ProcessId));
+                PeakRssMb(auth.ProcessId), PeakRssMb(app.ProcessId), PeakRssMb(gateway.ProcessId));
             results.Add(r);
             var shown = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
             var ratio = r.FloorRatio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "–";
@@ -262,6 +269,93 @@ async Task<int> ExportBenchmarkAsync(int count, int contentLength)
     return 0;
 }
 
+// --soak [minutes]: a steady mixed load on every service (Notes' reads, lists, searches and writes, reads through the
+// gateway, refreshes at Auth) for that many minutes after one of warm-up, run in one-minute rounds, each service's RSS
+// sampled every 5 s; a line a minute, then each service's memory at the start and the end and a verdict on flatness.
+async Task<int> SoakAsync(int minutes)
+{
+    var services = new (string Name, ServiceProcess Process)[] { ("Auth", auth), ("Notes", notes), ("Gateway", gateway) };
+    var streams = new (string Name, string Script, Uri Target, int Connections)[]
+    {
+        ("notes mixed", "mixed.lua", notes.Url, 16),
+        ("get-by-id via gateway", "get-by-id.lua", gateway.Url, 8),
+        ("auth refresh", "refresh.lua", auth.Url, 4),
+    };
+    var samples = new List<(double Minute, double[] RssMb)>();
+    var rounds = new List<object>();
+    var errors = 0L;
+    var tokensIssued = Stopwatch.StartNew();
+    var soak = Stopwatch.StartNew();
+    Console.WriteLine($"Soak: {minutes} minutes after one of warm-up ({clock.Elapsed.TotalSeconds:F0} s). Requests/s per stream, then RSS (MB) at the end of each minute:");
+    Console.WriteLine($"{"minute",6} {string.Join(" ", streams.Select(s => $"{s.Name,22}"))} {"errors",7} {string.Join(" ", services.Select(s => $"{s.Name,8}"))}");
+    for (var minute = 0; minute <= minutes; minute++)
+    {
+        // Access tokens live 15 minutes: a soak longer than that renews them, as clients do.
+        if (tokensIssued.Elapsed > TimeSpan.FromMinutes(10))
+        {
+            await RenewTokensAsync();
+            tokensIssued.Restart();
+        }
+
+        var data = await WriteDataAsync(await RefreshTokensAsync(streams.Single(s => s.Script == "refresh.lua").Connections));
+        var runs = Task.WhenAll(streams.Select(s => RunWrkAsync(Path.Combine(scripts, s.Script), s.Target, s.Connections, 60, data)));
+        do
+        {
+            samples.Add((soak.Elapsed.TotalMinutes, services.Select(s => RssMb(s.Process.ProcessId)).ToArray()));
+        }
+        while (await Task.WhenAny(runs, Task.Delay(TimeSpan.FromSeconds(5))) != runs);
+
+        var results = await runs;
+        var rates = results.Select(r => r.Json.GetProperty("requests").GetInt64() / (r.Json.GetProperty("duration_us").GetInt64() / 1e6)).ToArray();
+        var roundErrors = results.Sum(r => r.Json.GetProperty("wrong_status").GetInt64() + r.Json.GetProperty("socket_errors").GetInt64());
+        errors += minute > 0 ? roundErrors : 0;
+        var rss = samples[^1].RssMb;
+        rounds.Add(new { minute, rates, errors = roundErrors, rssMb = rss });
+        Console.WriteLine(FormattableString.Invariant(
+            $"{(minute == 0 ? "warm-up" : minute.ToString(CultureInfo.InvariantCulture)),6} {string.Join(" ", rates.Select(r => $"{r,22:F0}"))} {roundErrors,7} {string.Join(" ", rss.Select(m => $"{m,8:F0}"))}"));
+    }
+
+    // Flat: the last minute's mean within 5 MB (or 5 %) of the first measured minute's, and no steady climb between.
+    var measured = samples.Where(s => s.Minute >= 1).ToList();
+    var flat = true;
+    for (var i = 0; i < services.Length; i++)
+    {
+        var first = measured.Where(s => s.Minute < 2).Average(s => s.RssMb[i]);
+        var last = measured.Where(s => s.Minute >= measured[^1].Minute - 1).Average(s => s.RssMb[i]);
+        var slope = Slope(measured.Select(s => (s.Minute, s.RssMb[i])).ToList());
+        var serviceFlat = last - first <= Math.Max(5, first * 0.05) && slope * minutes <= Math.Max(5, first * 0.05);
+        flat &= serviceFlat;
+        Console.WriteLine(FormattableString.Invariant(
+            $"{services[i].Name}: {first:F0} MB in the first measured minute, {last:F0} MB in the last ({last - first:+0;-0} MB, trend {slope:+0.00;-0.00} MB/min), peak {PeakRssMb(services[i].Process.ProcessId):F0} MB: {(serviceFlat ? "flat" : "GROWING")}."));
+    }
+
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new { mode = "soak", minutes, cores = Environment.ProcessorCount, rounds,
+        samples = samples.Select(s => new { s.Minute, s.RssMb }), peakRssMb = services.ToDictionary(s => s.Name, s => PeakRssMb(s.Process.ProcessId)) },
+        new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"Soak {(flat ? "passed: memory stayed flat" : "FAILED: memory grew")}, {errors} errors; results written to {output}.");
+    return flat && errors == 0 ? 0 : 1;
+}
+
+// Least-squares slope of y over x.
+static double Slope(List<(double X, double Y)> points)
+{
+    var (mx, my) = (points.Average(p => p.X), points.Average(p => p.Y));
+    var den = points.Sum(p => (p.X - mx) * (p.X - mx));
+    return den == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / den;
+}
+
+// New access tokens for the seeded users, by refreshing their sessions.
+async Task RenewTokensAsync()
+{
+    await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/refresh"), new { refresh_token = sessions[i] }, ct);
+        response.EnsureSuccessStatusCode();
+        var renewed = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        (tokens[i], sessions[i]) = (renewed.GetProperty("access_token").GetString()!, renewed.GetProperty("refresh_token").GetString()!);
+    });
+}
+
 // A run of its own (tracing slows the service down) at the highest connection count, traced after a second of load.
 async Task ProfileAsync(string name, string script, Uri target, int c, int processId)
 {
@@ -349,8 +443,12 @@ static double MachineBusySeconds()
     return (cpu.Sum() - cpu[3] - cpu[4]) / 100.0; // all but idle and iowait
 }
 
-static double PeakRssMb(int pid) =>
-    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+static double PeakRssMb(int pid) => StatusMb(pid, "VmHWM:");
+
+static double RssMb(int pid) => StatusMb(pid, "VmRSS:");
+
+static double StatusMb(int pid, string field) =>
+    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
 
 int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out var v) ? v : fallback;

@@ -8,6 +8,8 @@ using Memo.Auth.Sessions;
 using Memo.Auth.Throttling;
 using Memo.ServiceDefaults.Authentication;
 
+using Microsoft.Extensions.Options;
+
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -54,9 +56,18 @@ var app = builder.Build();
 await app.Services.MigrateDatabaseAsync(typeof(Program).Assembly);
 var keys = app.Services.GetRequiredService<SigningKeyStore>();
 await keys.InitializeAsync(CancellationToken.None);
-if (args is ["rotate-signing-key"])
+// rotate-signing-key [ES256|RS256]: without an argument, the configured algorithm (SigningKeys:Algorithm).
+if (args is ["rotate-signing-key", .. var rotation])
 {
-    Console.WriteLine($"New active signing key: {await keys.RotateAsync(CancellationToken.None)}");
+    var algorithm = rotation is [var named] ? named : app.Services.GetRequiredService<IOptions<SigningKeyOptions>>().Value.Algorithm;
+    if (rotation.Length > 1 || !JwtOptions.Algorithms.Contains(algorithm))
+    {
+        Console.Error.WriteLine($"Usage: rotate-signing-key [{string.Join('|', JwtOptions.Algorithms)}]");
+        Environment.ExitCode = 2;
+        return;
+    }
+
+    Console.WriteLine($"New active signing key ({algorithm}): {await keys.RotateAsync(algorithm, CancellationToken.None)}");
     return;
 }
 

@@ -1,31 +1,39 @@
 using System.Collections.Frozen;
 
+using Memo.ServiceDefaults.Authentication;
+
 using Microsoft.IdentityModel.Tokens;
 
 namespace Memo.Auth.Keys;
 
-/// <summary>One RSA signing key and until when tokens it signed may still be presented.</summary>
-public sealed record SigningKey(string Id, RsaSecurityKey Key, DateTimeOffset CreatedAt, DateTimeOffset? VerifiesUntil);
+/// <summary>One signing key, the algorithm it signs with (ES256 or RS256), and until when tokens it signed may still be presented.</summary>
+public sealed record SigningKey(string Id, string Algorithm, AsymmetricSecurityKey Key, DateTimeOffset CreatedAt, DateTimeOffset? VerifiesUntil);
 
-/// <summary>An immutable snapshot of the keys: the newest signs, and every key whose tokens may still be alive is published.</summary>
+/// <summary>
+/// An immutable snapshot of the keys of every algorithm: the newest signs, and every key whose tokens may still be alive
+/// is published, each with its own algorithm.
+/// </summary>
 public sealed class SigningKeyRing
 {
     private readonly FrozenDictionary<string, SigningKey> _published;
+    private readonly FrozenDictionary<string, VerificationKey> _verification;
 
-    public SigningKeyRing(IReadOnlyList<(string Id, RsaSecurityKey Key, DateTimeOffset CreatedAt)> keysOldestFirst, TimeSpan tokenLifetime, DateTimeOffset now)
+    public SigningKeyRing(IReadOnlyList<(string Id, string Algorithm, AsymmetricSecurityKey Key, DateTimeOffset CreatedAt)> keysOldestFirst,
+        TimeSpan tokenLifetime, DateTimeOffset now)
     {
         var keys = keysOldestFirst
-            .Select((k, i) => new SigningKey(k.Id, k.Key, k.CreatedAt,
+            .Select((k, i) => new SigningKey(k.Id, k.Algorithm, k.Key, k.CreatedAt,
                 // A key stops signing when the next one is created; its last tokens expire a lifetime (plus skew) later.
-                i + 1 < keysOldestFirst.Count ? keysOldestFirst[i + 1].CreatedAt + tokenLifetime + Memo.ServiceDefaults.Authentication.JwtOptions.ClockSkew : null))
+                i + 1 < keysOldestFirst.Count ? keysOldestFirst[i + 1].CreatedAt + tokenLifetime + JwtOptions.ClockSkew : null))
             .ToList();
         Active = keys[^1];
         _published = keys.Where(k => k.VerifiesUntil is null || k.VerifiesUntil > now).ToFrozenDictionary(k => k.Id);
+        _verification = _published.ToFrozenDictionary(k => k.Key, k => new VerificationKey(k.Value.Key, k.Value.Algorithm));
     }
 
     public SigningKey Active { get; }
 
     public IEnumerable<SigningKey> Published => _published.Values.OrderByDescending(k => k.CreatedAt);
 
-    public SecurityKey? Find(string keyId) => _published.TryGetValue(keyId, out var key) ? key.Key : null;
+    public VerificationKey? Find(string keyId) => _verification.GetValueOrDefault(keyId);
 }

@@ -12,18 +12,20 @@ namespace Memo.Auth.Keys;
 
 /// <summary>
 /// The signing keys, kept in the auth database so that restarts and replicas share them, cached in memory as a <see cref="SigningKeyRing"/>.
+/// RS256 keys live in <c>signing_keys</c>, the table Memo.Auth before ES256 reads (it imports every row as RSA); ES256
+/// keys in <c>jwt_signing_keys</c>, which that code never reads, so both can run side by side during a rolling upgrade.
 /// </summary>
 public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOptions<TokenOptions> tokens, IOptions<SigningKeyOptions> options)
     : ISigningKeySource
 {
-    private const long CreateFirstKeyLockId = 0x4D656D6F4B; // "MemoK"
+    private const long CreateFirstKeyLockId = 0x4D656D6F4B; // "MemoK", the lock Memo.Auth before ES256 takes too
     private readonly SemaphoreSlim _reload = new(1, 1);
     private SigningKeyRing? _ring;
     private DateTimeOffset _loadedAt;
 
     public SigningKeyRing Ring => _ring ?? throw new InvalidOperationException("Signing keys are not loaded yet.");
 
-    public SecurityKey? Find(string keyId) => _ring?.Find(keyId);
+    public VerificationKey? Find(string keyId) => _ring?.Find(keyId);
 
     /// <summary>A token may carry a key another replica created since our last reload: reread, at most once a second.</summary>
     public async ValueTask EnsureKnownAsync(string keyId, CancellationToken cancellationToken)
@@ -34,7 +36,10 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOpt
         }
     }
 
-    /// <summary>Creates the first key if the database has none (once, however many replicas start together) and loads the ring.</summary>
+    /// <summary>
+    /// Creates the first key (of the configured algorithm) if the database has none, once however many replicas start
+    /// together, and loads the ring.
+    /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
@@ -42,10 +47,10 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOpt
         {
             await using var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({CreateFirstKeyLockId})", connection, transaction);
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM signing_keys", connection, transaction);
+            await using var count = new NpgsqlCommand("SELECT (SELECT count(*) FROM signing_keys) + (SELECT count(*) FROM jwt_signing_keys)", connection, transaction);
             if ((long)(await count.ExecuteScalarAsync(cancellationToken))! == 0)
             {
-                await InsertNewKeyAsync(connection, transaction, cancellationToken);
+                await InsertNewKeyAsync(connection, transaction, options.Value.Algorithm, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -54,11 +59,14 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOpt
         await ReloadAsync(cancellationToken);
     }
 
-    /// <summary>Adds a new key, which becomes the active one; older keys stay published until their tokens have expired.</summary>
-    public async Task<string> RotateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a new key of <paramref name="algorithm"/> (ES256 or RS256), which becomes the active one; older keys stay
+    /// published until their tokens have expired.
+    /// </summary>
+    public async Task<string> RotateAsync(string algorithm, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var kid = await InsertNewKeyAsync(connection, null, cancellationToken);
+        var kid = await InsertNewKeyAsync(connection, null, algorithm, cancellationToken);
         await ReloadAsync(cancellationToken);
         return kid;
     }
@@ -68,15 +76,19 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOpt
         await _reload.WaitAsync(cancellationToken);
         try
         {
-            var keys = new List<(string, RsaSecurityKey, DateTimeOffset)>();
-            await using var command = db.CreateCommand("SELECT kid, private_key, created_at FROM signing_keys ORDER BY created_at, kid");
+            var keys = new List<(string, string, AsymmetricSecurityKey, DateTimeOffset)>();
+            // An algorithm a later version may add to jwt_signing_keys is skipped here, not misread.
+            await using var command = db.CreateCommand($"""
+                SELECT kid, '{JwtOptions.Rs256}', private_key, created_at FROM signing_keys
+                UNION ALL
+                SELECT kid, algorithm, private_key, created_at FROM jwt_signing_keys WHERE algorithm = '{JwtOptions.Es256}'
+                ORDER BY created_at, kid
+                """);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var kid = reader.GetString(0);
-                var rsa = RSA.Create();
-                rsa.ImportPkcs8PrivateKey(reader.GetFieldValue<byte[]>(1), out _);
-                keys.Add((kid, new RsaSecurityKey(rsa) { KeyId = kid }, reader.GetFieldValue<DateTimeOffset>(2)));
+                var (kid, algorithm) = (reader.GetString(0), reader.GetString(1));
+                keys.Add((kid, algorithm, Import(kid, algorithm, reader.GetFieldValue<byte[]>(2)), reader.GetFieldValue<DateTimeOffset>(3)));
             }
 
             _loadedAt = time.GetUtcNow();
@@ -90,13 +102,39 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOpt
 
     public TimeSpan ReloadInterval => options.Value.ReloadInterval;
 
-    private async Task<string> InsertNewKeyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    private static AsymmetricSecurityKey Import(string kid, string algorithm, byte[] pkcs8)
     {
-        using var rsa = RSA.Create(2048);
+        if (algorithm == JwtOptions.Rs256)
+        {
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            return new RsaSecurityKey(rsa) { KeyId = kid };
+        }
+
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
+        return new ECDsaSecurityKey(ecdsa) { KeyId = kid };
+    }
+
+    private async Task<string> InsertNewKeyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string algorithm, CancellationToken cancellationToken)
+    {
         var kid = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
+        using AsymmetricAlgorithm key = algorithm switch
+        {
+            JwtOptions.Rs256 => RSA.Create(2048),
+            JwtOptions.Es256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+            _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, $"Memo signs with {JwtOptions.Es256} or {JwtOptions.Rs256}."),
+        };
+        // RS256 keys go where Memo.Auth before ES256 looks for keys, so that it signs with the newest of them too.
         await using var insert = new NpgsqlCommand("INSERT INTO signing_keys (kid, private_key, created_at) VALUES (@kid, @key, @now)", connection, transaction);
+        if (algorithm != JwtOptions.Rs256)
+        {
+            insert.CommandText = "INSERT INTO jwt_signing_keys (kid, algorithm, private_key, created_at) VALUES (@kid, @algorithm, @key, @now)";
+            insert.Parameters.AddWithValue("algorithm", algorithm);
+        }
+
         insert.Parameters.AddWithValue("kid", kid);
-        insert.Parameters.AddWithValue("key", rsa.ExportPkcs8PrivateKey());
+        insert.Parameters.AddWithValue("key", key.ExportPkcs8PrivateKey());
         insert.Parameters.AddWithValue("now", time.GetUtcNow());
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return kid;

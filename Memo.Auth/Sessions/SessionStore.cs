@@ -59,54 +59,49 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
     {
         var now = time.GetUtcNow();
         var hash = TokenIssuer.HashRefreshToken(refreshToken);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var (next, nextHash) = TokenIssuer.CreateRefreshToken();
 
-        // The conditional update is the race guard. Of two concurrent uses (two Auth replicas), the second waits on the
-        // row lock of the first, then sees its used_at: within the reuse interval it spends the token too; after it
-        // (or with no interval) it finds nothing to update, and that is reuse. used_at keeps the first spending.
-        await using var spend = new NpgsqlCommand("""
-            UPDATE refresh_tokens r SET used_at = coalesce(r.used_at, @now)
-            FROM sessions s
-            WHERE r.token_hash = @hash AND (r.used_at IS NULL OR r.used_at > @reusableSince) AND s.id = r.session_id
-            RETURNING s.id, s.user_id, s.expires_at, s.revoked_at IS NOT NULL
-            """, connection, transaction);
-        spend.Parameters.AddWithValue("now", now);
-        spend.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
-        spend.Parameters.AddWithValue("hash", hash);
-        // The user is null once the account is deleted; its sessions were revoked first.
-        (Guid Session, Guid? User, DateTimeOffset Expires, bool Revoked)? spent = null;
-        await using (var reader = await spend.ExecuteReaderAsync(ct))
+        // One statement, so one round trip and one commit: it spends the token of a live session and stores its
+        // successor. The row lock is the race guard. Of two concurrent uses (two Auth replicas), the second waits for
+        // the first, then sees its used_at: within the reuse interval it spends the token too (another successor);
+        // after it (or with no interval) it finds nothing to update. used_at keeps the first spending.
+        await using (var spend = db.CreateCommand("""
+            WITH spent AS (
+                UPDATE refresh_tokens r SET used_at = coalesce(r.used_at, @now)
+                FROM sessions s
+                WHERE r.token_hash = @hash AND (r.used_at IS NULL OR r.used_at > @reusableSince)
+                  AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > @now AND s.user_id IS NOT NULL
+                RETURNING s.id, s.user_id, s.expires_at
+            ), successor AS (
+                INSERT INTO refresh_tokens (token_hash, session_id, created_at) SELECT @next, id, @now FROM spent
+            )
+            SELECT id, user_id, expires_at FROM spent
+            """))
         {
+            spend.Parameters.AddWithValue("now", now);
+            spend.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
+            spend.Parameters.AddWithValue("hash", hash);
+            spend.Parameters.AddWithValue("next", nextHash);
+            await using var reader = await spend.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
-                spent = (reader.GetGuid(0), reader.GetFieldValue<Guid?>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetBoolean(3));
+                return new RotationResult.Rotated(reader.GetGuid(1), new NewSession(reader.GetGuid(0), next, reader.GetFieldValue<DateTimeOffset>(2)));
             }
         }
 
-        if (spent is null)
-        {
-            await using var find = new NpgsqlCommand("SELECT session_id FROM refresh_tokens WHERE token_hash = @hash", connection, transaction);
-            find.Parameters.AddWithValue("hash", hash);
-            if (await find.ExecuteScalarAsync(ct) is not Guid reusedSession)
-            {
-                return new RotationResult.Rejected();
-            }
-
-            var revoked = await RevokeWhereAsync(connection, transaction, "id = @id", ct, ("id", reusedSession));
-            await transaction.CommitAsync(ct);
-            return revoked.Count > 0 ? new RotationResult.Reused(revoked[0]) : new RotationResult.Rejected();
-        }
-
-        var (session, user, expires, isRevoked) = spent.Value;
-        if (isRevoked || expires <= now || user is null)
+        // Not spent: unknown, of an ended or expired session (the user is null once the account is deleted; its sessions
+        // were revoked first), or spent before the reuse interval, which is reuse: that ends its session.
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var find = new NpgsqlCommand("SELECT session_id FROM refresh_tokens WHERE token_hash = @hash AND used_at <= @reusableSince", connection);
+        find.Parameters.AddWithValue("hash", hash);
+        find.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
+        if (await find.ExecuteScalarAsync(ct) is not Guid reusedSession)
         {
             return new RotationResult.Rejected();
         }
 
-        var next = await InsertRefreshTokenAsync(connection, transaction, session, now, ct);
-        await transaction.CommitAsync(ct);
-        return new RotationResult.Rotated(user.Value, new NewSession(session, next, expires));
+        var revoked = await RevokeWhereAsync(connection, null, "id = @id", ct, ("id", reusedSession));
+        return revoked.Count > 0 ? new RotationResult.Reused(revoked[0]) : new RotationResult.Rejected();
     }
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Guid sessionId, CancellationToken ct) =>

@@ -9,7 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Memo.Auth.Sessions;
 
-/// <summary>Signs access tokens with the active key and mints opaque refresh tokens.</summary>
+/// <summary>Signs access tokens with the active key, in its algorithm, and mints opaque refresh tokens.</summary>
 public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider time, IOptions<JwtOptions> jwt, IOptions<TokenOptions> options)
 {
     private readonly JsonWebTokenHandler _handler = new();
@@ -38,7 +38,7 @@ public sealed class TokenIssuer(SigningKeyStore keys, TimeProvider time, IOption
                 [JwtRegisteredClaimNames.Sid] = sessionId.ToString(),
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString(),
             },
-            SigningCredentials = new SigningCredentials(key.Key, JwtOptions.Algorithm),
+            SigningCredentials = new SigningCredentials(key.Key, key.Algorithm),
         });
     }
 

@@ -126,7 +126,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static Dictionary<string, string> Metadata =>
         typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value!);
 
-    private static string LogPath(string logDirectory, string project, Uri url) => Path.Combine(logDirectory, $"{project}-{url.Port}.log");
+    private static string LogPath(string logDirectory, string project, Uri url) => Path.Combine(logDirectory, $"{Path.GetFileName(project)}-{url.Port}.log");
 
     private static async Task<ServiceProcess> WaitUntilAliveAsync(string project, Uri url, ChildProcess process, CancellationToken cancellationToken)
     {
@@ -168,10 +168,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The built assembly of a project of this repository (Memo.Auth, Memo.DevHost...), in this build's configuration.</summary>
+    /// <summary>
+    /// The built assembly of a project of this repository, named by its folder from the root (Memo.Auth, bench/Memo.Floor...),
+    /// in this build's configuration.
+    /// </summary>
     public static string AssemblyPath(string project)
     {
-        var path = Path.Combine(RepositoryRoot, project, "bin", Metadata["ServicesConfiguration"], "net10.0", $"{project}.dll");
+        var path = Path.Combine(RepositoryRoot, project, "bin", Metadata["ServicesConfiguration"], "net10.0", $"{Path.GetFileName(project)}.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built; build the solution first.", path);
     }
 }

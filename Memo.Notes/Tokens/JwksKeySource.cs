@@ -17,13 +17,13 @@ public sealed partial class JwksKeySource(IHttpClientFactory httpClients, TimePr
     public const string HttpClientName = "auth";
     private static readonly TimeSpan OnDemandWait = TimeSpan.FromSeconds(2);
     private readonly Lock _gate = new();
-    private FrozenDictionary<string, SecurityKey> _keys = FrozenDictionary<string, SecurityKey>.Empty;
+    private FrozenDictionary<string, VerificationKey> _keys = FrozenDictionary<string, VerificationKey>.Empty;
     private Task? _onDemand;
     private DateTimeOffset _lastOnDemand = DateTimeOffset.MinValue;
 
     public bool HasKeys => _keys.Count > 0;
 
-    public SecurityKey? Find(string keyId) => _keys.GetValueOrDefault(keyId);
+    public VerificationKey? Find(string keyId) => _keys.GetValueOrDefault(keyId);
 
     public ValueTask EnsureKnownAsync(string keyId, CancellationToken cancellationToken) =>
         _keys.ContainsKey(keyId) ? ValueTask.CompletedTask : new ValueTask(RefreshOnDemandAsync(cancellationToken));
@@ -34,9 +34,10 @@ public sealed partial class JwksKeySource(IHttpClientFactory httpClients, TimePr
         try
         {
             var json = await httpClients.CreateClient(HttpClientName).GetStringAsync("/.well-known/jwks.json", cancellationToken);
+            // Each key is pinned to the algorithm it is published with (ES256 for EC P-256, RS256 for RSA).
             var keys = new JsonWebKeySet(json).Keys
-                .Where(k => k is { Kty: JsonWebAlgorithmsKeyTypes.RSA, Alg: JwtOptions.Algorithm, Use: "sig" } && !string.IsNullOrEmpty(k.Kid))
-                .ToFrozenDictionary(k => k.Kid, SecurityKey (k) => k);
+                .Where(k => k.Use == "sig" && !string.IsNullOrEmpty(k.Kid) && JwtOptions.IsSupportedKey(k.Kty, k.Alg, k.Crv))
+                .ToFrozenDictionary(k => k.Kid, k => new VerificationKey(k, k.Alg));
             _keys = keys;
             LogRefreshed(logger, keys.Count);
             return true;

@@ -15,7 +15,8 @@ namespace Microsoft.Extensions.Hosting;
 public static class AuthenticationExtensions
 {
     /// <summary>
-    /// Bearer authentication with Memo access tokens: RS256 only, <c>typ</c> at+jwt, issuer, audience and lifetime checked
+    /// Bearer authentication with Memo access tokens: ES256 or RS256, each key pinned to the algorithm it is published
+    /// for, <c>typ</c> at+jwt, issuer, audience and lifetime checked
     /// with at most 30 s of clock skew, keys from the service's <see cref="ISigningKeySource"/>, and sessions refused once
     /// <see cref="ISessionRevocations"/> says they ended. Failures answer 401 problem details.
     /// </summary>
@@ -35,13 +36,17 @@ public static class AuthenticationExtensions
                 {
                     ValidIssuer = jwt.Value.Issuer,
                     ValidAudience = jwt.Value.Audience,
-                    ValidAlgorithms = [JwtOptions.Algorithm],
+                    ValidAlgorithms = JwtOptions.Algorithms,
+                    // Replaces the check against ValidAlgorithms, so it makes that check too. A key verifies only its own
+                    // algorithm: a token cannot choose how its signature is checked (RFC 8725, section 3.1).
+                    AlgorithmValidator = (algorithm, key, _, _) =>
+                        JwtOptions.Algorithms.Contains(algorithm) && keys.Find(key.KeyId)?.Algorithm == algorithm,
                     ValidTypes = [JwtOptions.TokenType],
                     ClockSkew = JwtOptions.ClockSkew,
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
                     ValidateIssuerSigningKey = true,
-                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.Find(kid) is { } key ? [key] : [],
+                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.Find(kid) is { } key ? [key.Key] : [],
                     NameClaimType = JwtRegisteredClaimNames.Sub,
                 };
                 options.Events = new JwtBearerEvents

@@ -12,7 +12,7 @@ namespace Memo.Tests.Authentication;
 public sealed class CachingTokenHandlerTests : IDisposable
 {
     private readonly ManualClock clock = new(DateTimeOffset.UtcNow);
-    private readonly RsaSecurityKey key = new(RSA.Create(2048)) { KeyId = "k1" };
+    private readonly ECDsaSecurityKey key = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "k1" };
     private readonly CachingTokenHandler handler;
     private int keyLookups;
 
@@ -79,7 +79,7 @@ public sealed class CachingTokenHandlerTests : IDisposable
     public void Dispose()
     {
         handler.Dispose();
-        key.Rsa.Dispose();
+        key.ECDsa.Dispose();
     }
 
     private string Mint(TimeSpan lifetime) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -91,14 +91,14 @@ public sealed class CachingTokenHandlerTests : IDisposable
         NotBefore = clock.GetUtcNow().UtcDateTime,
         Expires = (clock.GetUtcNow() + lifetime).UtcDateTime,
         TokenType = JwtOptions.TokenType,
-        SigningCredentials = new SigningCredentials(key, JwtOptions.Algorithm),
+        SigningCredentials = new SigningCredentials(key, JwtOptions.Es256),
     });
 
     private TokenValidationParameters Parameters() => new()
     {
         ValidIssuer = "memo-auth",
         ValidAudience = "memo-api",
-        ValidAlgorithms = [JwtOptions.Algorithm],
+        ValidAlgorithms = [JwtOptions.Es256],
         ValidTypes = [JwtOptions.TokenType],
         ClockSkew = JwtOptions.ClockSkew,
         IssuerSigningKeyResolver = (_, _, _, _) =>

@@ -48,10 +48,13 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
         ["Gateway__RateLimits__CredentialPermitsPerMinute"] = "100000",
     };
 
+    /// <summary>The settings the fixture's Auth starts with.</summary>
+    protected virtual IReadOnlyDictionary<string, string> AuthSettings => FastAuthSettings;
+
     public async Task InitializeAsync()
     {
         _stack = await LocalStack.StartAsync();
-        _auth = await _stack.StartAuthAsync(FastAuthSettings);
+        _auth = await _stack.StartAuthAsync(AuthSettings);
         _notes = await _stack.StartNotesAsync(_auth.Url, FastNotesSettings);
         _gateway = await _stack.StartGatewayAsync(_auth.Url, _notes.Url, RelaxedGatewaySettings);
     }
@@ -84,7 +87,7 @@ public class LocalMemoHost : IMemoHost, IAsyncLifetime
     {
         var port = Auth.Url.Port;
         await Auth.DisposeAsync();
-        _auth = await Stack.StartAuthAsync(settings ?? FastAuthSettings, port);
+        _auth = await Stack.StartAuthAsync(settings ?? AuthSettings, port);
     }
 
     /// <summary>Restarts the fixture's Memo.Notes on the same port, for tests that take it down.</summary>

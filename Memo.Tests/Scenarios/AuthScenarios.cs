@@ -79,20 +79,23 @@ public abstract class AuthScenarios(IMemoHost host) : IDisposable
         Assert.Contains("public", jwks.Headers.CacheControl!.ToString());
         var keySet = new JsonWebKeySet(await jwks.Content.ReadAsStringAsync());
         Assert.All(keySet.Keys, k => Assert.False(k.HasPrivateKey));
-        Assert.All(keySet.Keys, k => Assert.Equal(("RSA", "RS256", "sig"), (k.Kty, k.Alg, k.Use)));
+        // Each key names its own algorithm: ES256 for EC P-256 keys, RS256 for the RSA keys from before ES256.
+        Assert.All(keySet.Keys, k => Assert.Contains((k.Kty, k.Alg, k.Crv, k.Use), new[] { ("EC", "ES256", "P-256", "sig"), ("RSA", "RS256", null, "sig") }));
 
+        var kid = new JsonWebToken(user.Tokens.AccessToken).Kid;
+        var key = Assert.Single(keySet.Keys, k => k.Kid == kid);
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(user.Tokens.AccessToken, new TokenValidationParameters
         {
             ValidIssuer = "memo-auth",
             ValidAudience = "memo-api",
-            IssuerSigningKeys = keySet.GetSigningKeys(),
-            ValidAlgorithms = ["RS256"],
+            IssuerSigningKey = key,
+            ValidAlgorithms = [key.Alg],
         });
         Assert.True(result.IsValid, result.Exception?.Message);
         var token = (JsonWebToken)result.SecurityToken;
-        Assert.Equal("RS256", token.Alg);
+        // A fresh deployment signs with ES256.
+        Assert.Equal("ES256", token.Alg);
         Assert.Equal("at+jwt", token.Typ);
-        Assert.Contains(keySet.Keys, k => k.Kid == token.Kid);
         Assert.Equal(user.Id.ToString(), token.Subject);
         foreach (var claim in new[] { "sid", "jti", "iat", "nbf", "exp" })
         {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 
 using Memo.Tests.Hosting;
 
@@ -15,7 +14,7 @@ public abstract class TokenValidationScenarios(IMemoHost host) : IDisposable
     public static TheoryData<string> BadTokens =>
     [
         "alg none", "HS256 keyed with the public key", "unknown kid", "expired", "not yet valid",
-        "wrong issuer", "wrong audience", "tampered payload", "garbage", "wrong typ",
+        "wrong issuer", "wrong audience", "tampered payload", "garbage", "wrong typ", "the other algorithm under the real kid",
     ];
 
     [Fact]
@@ -40,7 +39,7 @@ public abstract class TokenValidationScenarios(IMemoHost host) : IDisposable
         {
             "alg none" => TokenForge.Unsigned(real),
             "HS256 keyed with the public key" => forge.SignWithPublicKeyAsHmacSecret(real),
-            "unknown kid" => forge.Sign(real, key: new RsaSecurityKey(RSA.Create(2048)) { KeyId = "unknown-kid" }),
+            "unknown kid" => forge.Sign(real, key: TokenForge.NewKey(forge.Algorithm, "unknown-kid")),
             // Beyond the 30 s clock skew each way.
             "expired" => forge.Sign(real, d => (d.IssuedAt, d.NotBefore, d.Expires) = (past, past, DateTime.UtcNow.AddSeconds(-45))),
             "not yet valid" => forge.Sign(real, d => d.NotBefore = DateTime.UtcNow.AddSeconds(45)),
@@ -48,6 +47,10 @@ public abstract class TokenValidationScenarios(IMemoHost host) : IDisposable
             "wrong audience" => forge.Sign(real, d => d.Audience = "another-api"),
             "tampered payload" => TokenForge.WithTamperedPayload(real),
             "wrong typ" => forge.Sign(real, d => d.TokenType = "JWT"),
+            // The active key is pinned to its algorithm: a token naming the other one with its kid is refused.
+            "the other algorithm under the real kid" => forge.Algorithm == "ES256"
+                ? forge.Sign(real, key: TokenForge.NewKey("RS256", forge.KeyId), algorithm: "RS256")
+                : forge.Sign(real, key: TokenForge.NewKey("ES256", forge.KeyId), algorithm: "ES256"),
             _ => "garbage.not-a.token",
         };
 

@@ -27,6 +27,11 @@ if (args.Contains("--cold-start"))
     return await ColdStart.RunAsync(IntArg("--runs", 10), Password);
 }
 
+if (args.Contains("--tokens"))
+{
+    return await TokenAlgorithmCost.RunAsync();
+}
+
 // Login is meant to be bound by the password hash: time one on a quiet machine (before the stack starts), to know the ceiling.
 var hashMs = PasswordHashCost.FastestMilliseconds(Password);
 
@@ -39,6 +44,22 @@ await using var web = await stack.StartWebAsync(auth.Url, notes.Url);
 // wrk is one client address: the general limit is raised, not switched off, so the limiter's cost stays in the figures.
 await using var gateway = await stack.StartGatewayAsync(auth.Url, notes.Url, new Dictionary<string, string> { ["Gateway__RateLimits__PerClientPermitsPerSecond"] = "10000000" },
     web: web.Url);
+// The floor (bench/Memo.Floor): the same read of the same notesdb through the same connection string as Notes, and nothing else.
+await using var floor = await ServiceProcess.StartAsync("bench/Memo.Floor",
+    new Dictionary<string, string> { [$"ConnectionStrings__{LocalStack.NotesDatabase}"] = stack.NotesEnvironment(auth.Url)[$"ConnectionStrings__{LocalStack.NotesDatabase}"] },
+    stack.LogDirectory);
+// --variant "NAME:KEY=VALUE;KEY=VALUE" (repeatable): one more Notes instance with these settings, whose get-by-id takes
+// turns with the others, for an A/B comparison within one run. "{otlp}" in a value is the address of an OTLP/HTTP sink
+// the benchmark runs, which accepts every export and keeps nothing (OpenTelemetry's cost with an exporter configured).
+using var otlp = new OtlpSink();
+var variants = new List<(string Name, ServiceProcess Notes)>();
+foreach (var spec in args.Select((a, i) => (a, i)).Where(x => x.a == "--variant" && x.i + 1 < args.Length).Select(x => args[x.i + 1]))
+{
+    var (name, settings) = (spec.Split(':', 2)[0], spec.Split(':', 2)[1]);
+    variants.Add((name, await stack.StartNotesAsync(auth.Url, settings.Split(';').Select(kv => kv.Split('=', 2))
+        .ToDictionary(kv => kv[0], kv => kv[1].Replace("{otlp}", otlp.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)))));
+}
+
 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 var words = new[] { "design", "메모", "meeting", "idea", "plan", "todo" };
 if (args.Contains("--export"))
@@ -49,10 +70,12 @@ if (args.Contains("--export"))
 Console.WriteLine($"Seeding {users} users and {users * notesPerUser} notes ({clock.Elapsed.TotalSeconds:F0} s)...");
 var emails = Enumerable.Range(0, users).Select(i => $"bench-{i}-{Guid.NewGuid():N}@example.com").ToArray();
 var tokens = new string[users];
+var sessions = new string[users]; // each user's refresh token, to renew the access tokens during a long soak
 await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
 {
     (await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/register"), new { email = emails[i], password = Password }, ct)).EnsureSuccessStatusCode();
-    tokens[i] = (await LoginAsync(emails[i], ct)).GetProperty("access_token").GetString()!;
+    var login = await LoginAsync(emails[i], ct);
+    (tokens[i], sessions[i]) = (login.GetProperty("access_token").GetString()!, login.GetProperty("refresh_token").GetString()!);
 });
 var noteIds = new List<(int User, string Id)>();
 await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
@@ -90,64 +113,82 @@ await Parallel.ForEachAsync(Enumerable.Range(0, WebUserNotes), new ParallelOptio
 });
 var webCookie = await SignInThroughWebAsync(webEmail);
 
-var scenarios = new (string Name, string Script, Uri Target, int[] Connections)[]
+// Scenarios of one group take turns at each connection count, so that all meet the same machine: a job elsewhere on it
+// then slows all, not one. Every Notes scenario runs beside the floor, which reads one note by id with nothing around
+// it (bench/Memo.Floor), and the table gives its rate as a ratio to the floor's.
+if (args.Contains("--soak"))
 {
-    ("alive (floor)", "alive.lua", notes.Url, connections),
-    ("notes get-by-id", "get-by-id.lua", notes.Url, connections),
-    ("notes get-by-id via gateway", "get-by-id.lua", gateway.Url, connections),
-    ("notes list", "list.lua", notes.Url, connections),
-    ("notes search", "search.lua", notes.Url, connections),
-    ("notes create", "create.lua", notes.Url, connections),
-    ("notes update If-Match", "update.lua", notes.Url, connections),
-    ("auth refresh", "refresh.lua", auth.Url, connections),
-    ("auth login", "login.lua", auth.Url, loginConnections),
-    ("web notes page", "web-notes.lua", web.Url, connections),
-    ("web notes page via gateway", "web-notes.lua", gateway.Url, connections),
+    return await SoakAsync(IntArg("--soak", 10));
+}
+
+// The "notes cpu" and "notes MB" columns are of the process that answered: Notes, or on floor and variant rows that process.
+const string FloorScenario = "floor: one row by id";
+var scenarios = new List<Scenario>
+{
+    new("alive", "alive.lua", notes.Url, connections, "alive", notes),
+    new(FloorScenario, "get-by-id.lua", floor.Url, connections, "get-by-id", floor),
+    new("notes get-by-id", "get-by-id.lua", notes.Url, connections, "get-by-id", notes),
+    new("notes get-by-id via gateway", "get-by-id.lua", gateway.Url, connections, "get-by-id", notes),
 };
+scenarios.AddRange(variants.Select(v => new Scenario($"notes get-by-id [{v.Name}]", "get-by-id.lua", v.Notes.Url, connections, "get-by-id", v.Notes)));
+foreach (var (name, script, group) in new[] { ("notes list", "list.lua", "list"), ("notes search", "search.lua", "search"), ("notes create", "create.lua", "create"), ("notes update If-Match", "update.lua", "update") })
+{
+    scenarios.Add(new(FloorScenario, "get-by-id.lua", floor.Url, connections, group, floor));
+    scenarios.Add(new(name, script, notes.Url, connections, group, notes));
+}
+
+scenarios.Add(new("auth refresh", "refresh.lua", auth.Url, connections, "refresh", notes));
+scenarios.Add(new("auth login", "login.lua", auth.Url, loginConnections, "login", notes));
+// The page costs Web the most; "notes cpu" on these rows is still Notes', which answers Web's API calls.
+scenarios.Add(new("web notes page", "web-notes.lua", web.Url, connections, "web", notes));
+scenarios.Add(new("web notes page via gateway", "web-notes.lua", gateway.Url, connections, "web", notes));
 
 var results = new List<Result>();
 Console.WriteLine($"Running the scenarios ({clock.Elapsed.TotalSeconds:F0} s)...");
 Console.WriteLine();
-Console.WriteLine($"{"scenario",-28} {"conns",5} {"req/s",9} {"p50 ms",7} {"p90 ms",7} {"p95 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"web cpu",7} {"gateway cpu",11} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"web MB",6} {"gateway MB",10}");
-// Scenarios with the same script (get-by-id, or the web page, direct and through the gateway) take turns at each connection count, so
-// that both meet the same machine: a job elsewhere on it then slows both, not one.
-foreach (var group in scenarios.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).GroupBy(s => s.Script))
+Console.WriteLine($"{"scenario",-28} {"conns",5} {"req/s",9} {"x floor",7} {"p50 ms",7} {"p90 ms",7} {"p95 ms",7} {"p99 ms",7} {"non2xx",7} {"errors",7} {"auth cpu",8} {"notes cpu",9} {"web cpu",7} {"gateway cpu",11} {"wrk cpu",7} {"other cpu",9} {"auth MB",7} {"notes MB",8} {"web MB",6} {"gateway MB",10}");
+foreach (var group in scenarios.GroupBy(s => s.Group).Where(g => g.Any(s => s.Name != FloorScenario && s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))))
 {
     // An unmeasured warm-up run first, so the table shows the steady state: the JIT recompiles hot methods with
     // optimizations in the background, which took about 5 s under load (a 1 s warm-up left the first run 40 % slower).
-    foreach (var (name, script, target, counts) in group)
+    foreach (var (name, script, target, counts, _, _) in group)
     {
         await RunWrkAsync(Path.Combine(scripts, script), target, counts[0], warmup, await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(counts[0]) : null));
     }
 
     foreach (var c in group.First().Connections)
     {
-        foreach (var (name, script, target, _) in group)
+        foreach (var (name, script, target, _, groupName, app) in group)
         {
             var dataFile = await WriteDataAsync(name == "auth refresh" ? await RefreshTokensAsync(c) : null);
-            var before = Snapshot();
+            var before = Snapshot(app);
             // A login takes about 0.15 s: a two-second run would count too few whole ones to give a rate.
             var seconds = name == "auth login" ? Math.Max(duration, 6) : duration;
             var (json, wrkCpu) = await RunWrkAsync(Path.Combine(scripts, script), target, c, seconds, dataFile);
-            var after = Snapshot();
-            var r = new Result(name, c, seconds, json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6),
+            var after = Snapshot(app);
+            var rate = json.GetProperty("requests").GetInt64() / (json.GetProperty("duration_us").GetInt64() / 1e6);
+            var floorRate = name.StartsWith("notes ", StringComparison.Ordinal)
+                ? results.LastOrDefault(f => f.Scenario == FloorScenario && f.Group == groupName && f.Connections == c)?.RequestsPerSecond
+                : null;
+            var r = new Result(name, groupName, c, seconds, rate, rate / floorRate,
                 json.GetProperty("p50_us").GetInt64() / 1000.0, json.GetProperty("p90_us").GetInt64() / 1000.0,
                 json.GetProperty("p95_us").GetInt64() / 1000.0, json.GetProperty("p99_us").GetInt64() / 1000.0,
                 json.GetProperty("non2xx").GetInt64(), json.GetProperty("wrong_status").GetInt64() + json.GetProperty("socket_errors").GetInt64(),
                 after.Auth - before.Auth, after.Notes - before.Notes, after.Web - before.Web, after.Gateway - before.Gateway, wrkCpu,
                 Math.Max(0, after.Machine - before.Machine - (after.Auth - before.Auth) - (after.Notes - before.Notes) - (after.Web - before.Web)
                     - (after.Gateway - before.Gateway) - wrkCpu),
-                PeakRssMb(auth.ProcessId), PeakRssMb(notes.ProcessId), PeakRssMb(web.ProcessId), PeakRssMb(gateway.ProcessId));
+                PeakRssMb(auth.ProcessId), PeakRssMb(app.ProcessId), PeakRssMb(web.ProcessId), PeakRssMb(gateway.ProcessId));
             results.Add(r);
-            var rate = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+            var shown = r.Errors > 0 ? "ERRORS" : r.RequestsPerSecond.ToString("F0", CultureInfo.InvariantCulture);
+            var ratio = r.FloorRatio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "–";
             Console.WriteLine(FormattableString.Invariant(
-                $"{r.Scenario,-28} {c,5} {rate,9} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P95Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WebCpuSeconds,7:F1} {r.GatewayCpuSeconds,11:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.WebPeakRssMb,6:F0} {r.GatewayPeakRssMb,10:F0}"));
+                $"{r.Scenario,-28} {c,5} {shown,9} {ratio,7} {r.P50Ms,7:F2} {r.P90Ms,7:F2} {r.P95Ms,7:F2} {r.P99Ms,7:F2} {r.Non2xx,7} {r.Errors,7} {r.AuthCpuSeconds,8:F1} {r.NotesCpuSeconds,9:F1} {r.WebCpuSeconds,7:F1} {r.GatewayCpuSeconds,11:F1} {r.WrkCpuSeconds,7:F1} {r.OtherCpuSeconds,9:F1} {r.AuthPeakRssMb,7:F0} {r.NotesPeakRssMb,8:F0} {r.WebPeakRssMb,6:F0} {r.GatewayPeakRssMb,10:F0}"));
         }
     }
 
     if (profile is "auth" or "notes" or "gateway" or "web")
     {
-        foreach (var (name, script, target, counts) in group)
+        foreach (var (name, script, target, counts, _, _) in group.Where(s => s.Name != FloorScenario))
         {
             await ProfileAsync(name, script, target, counts[^1], profile switch { "auth" => auth.ProcessId, "notes" => notes.ProcessId, "web" => web.ProcessId, _ => gateway.ProcessId });
         }
@@ -182,6 +223,24 @@ foreach (var r in results.Where(r => r.Scenario.StartsWith("web notes page", Str
 {
     Console.WriteLine(FormattableString.Invariant(
         $"{r.Scenario} ({WebUserNotes} notes, rendered on the server) at {r.Connections} connections: p95 {r.P95Ms:F1} ms (target: under 100 ms)."));
+}
+
+foreach (var r in results.Where(r => r.Scenario is "notes get-by-id" or "notes list" && r.Connections == 32))
+{
+    Console.WriteLine(FormattableString.Invariant(
+        $"{r.Scenario} at 32 connections: {r.FloorRatio:F2} x the floor, p99 {r.P99Ms:F1} ms (target: at least {(r.Scenario == "notes list" ? 0.6 : 0.75):F2} x{(r.Scenario == "notes list" ? "" : ", p99 at most 10 ms")}, no errors)."));
+}
+
+Console.WriteLine(FormattableString.Invariant(
+    $"Peak RSS through the whole benchmark: Auth {PeakRssMb(auth.ProcessId):F0} MB, Notes {PeakRssMb(notes.ProcessId):F0} MB, Web {PeakRssMb(web.ProcessId):F0} MB, Gateway {PeakRssMb(gateway.ProcessId):F0} MB (target: at most 150 MB each)."));
+if (otlp.Requests > 0)
+{
+    Console.WriteLine($"The OTLP sink received {otlp.Requests} exports, {otlp.Bytes / 1e6:F1} MB.");
+}
+
+foreach (var (_, variant) in variants)
+{
+    await variant.DisposeAsync();
 }
 
 Console.WriteLine($"Results written to {output} ({clock.Elapsed.TotalSeconds:F0} s after the start of the stack)");
@@ -240,6 +299,101 @@ async Task<int> ExportBenchmarkAsync(int count, int contentLength)
     Console.WriteLine(FormattableString.Invariant(
         $"Export of {count} notes ({megabytes:F1} MB): median {seconds[seconds.Count / 2]:F3} s, slowest {seconds[^1]:F3} s; Notes peak RSS {peakBefore:F0} MB before the exports, {PeakRssMb(notes.ProcessId):F0} MB after."));
     return 0;
+}
+
+// --soak [minutes]: a steady mixed load on every service (Notes' reads, lists, searches and writes, reads through the
+// gateway, refreshes at Auth) for that many minutes after one of warm-up, run in one-minute rounds, each service's RSS
+// sampled every 5 s; a line a minute, then each service's memory at the start and the end and a verdict on flatness.
+async Task<int> SoakAsync(int minutes)
+{
+    var services = new (string Name, ServiceProcess Process)[] { ("Auth", auth), ("Notes", notes), ("Web", web), ("Gateway", gateway) };
+    var streams = new (string Name, string Script, Uri Target, int Connections)[]
+    {
+        ("notes mixed", "mixed.lua", notes.Url, 16),
+        ("get-by-id via gateway", "get-by-id.lua", gateway.Url, 8),
+        ("auth refresh", "refresh.lua", auth.Url, 4),
+        ("web notes page via gateway", "web-notes.lua", gateway.Url, 2),
+    };
+    var samples = new List<(double Minute, double[] RssMb)>();
+    var rounds = new List<object>();
+    var errors = 0L;
+    var tokensIssued = Stopwatch.StartNew();
+    var soak = Stopwatch.StartNew();
+    Console.WriteLine($"Soak: {minutes} minutes after one of warm-up ({clock.Elapsed.TotalSeconds:F0} s). Requests/s per stream, then RSS (MB) at the end of each minute:");
+    Console.WriteLine($"{"minute",6} {string.Join(" ", streams.Select(s => $"{s.Name,22}"))} {"errors",7} {string.Join(" ", services.Select(s => $"{s.Name,8}"))}");
+    for (var minute = 0; minute <= minutes; minute++)
+    {
+        // Access tokens live 15 minutes: a soak longer than that renews them, as clients do.
+        if (tokensIssued.Elapsed > TimeSpan.FromMinutes(10))
+        {
+            await RenewTokensAsync();
+            tokensIssued.Restart();
+        }
+
+        var data = await WriteDataAsync(await RefreshTokensAsync(streams.Single(s => s.Script == "refresh.lua").Connections));
+        var runs = Task.WhenAll(streams.Select(s => RunWrkAsync(Path.Combine(scripts, s.Script), s.Target, s.Connections, 60, data)));
+        do
+        {
+            samples.Add((soak.Elapsed.TotalMinutes, services.Select(s => RssMb(s.Process.ProcessId)).ToArray()));
+        }
+        while (await Task.WhenAny(runs, Task.Delay(TimeSpan.FromSeconds(5))) != runs);
+
+        var results = await runs;
+        var rates = results.Select(r => r.Json.GetProperty("requests").GetInt64() / (r.Json.GetProperty("duration_us").GetInt64() / 1e6)).ToArray();
+        var roundErrors = results.Sum(r => r.Json.GetProperty("wrong_status").GetInt64() + r.Json.GetProperty("socket_errors").GetInt64());
+        errors += minute > 0 ? roundErrors : 0;
+        var rss = samples[^1].RssMb;
+        rounds.Add(new { minute, rates, errors = roundErrors, rssMb = rss });
+        Console.WriteLine(FormattableString.Invariant(
+            $"{(minute == 0 ? "warm-up" : minute.ToString(CultureInfo.InvariantCulture)),6} {string.Join(" ", rates.Select(r => $"{r,22:F0}"))} {roundErrors,7} {string.Join(" ", rss.Select(m => $"{m,8:F0}"))}"));
+    }
+
+    // Flat: the last minute's mean within 5 MB (or 5 %) of the first measured minute's, and no steady climb between.
+    var measured = samples.Where(s => s.Minute >= 1).ToList();
+    var flat = true;
+    for (var i = 0; i < services.Length; i++)
+    {
+        var first = measured.Where(s => s.Minute < 2).Average(s => s.RssMb[i]);
+        var last = measured.Where(s => s.Minute >= measured[^1].Minute - 1).Average(s => s.RssMb[i]);
+        var slope = Slope(measured.Select(s => (s.Minute, s.RssMb[i])).ToList());
+        var serviceFlat = last - first <= Math.Max(5, first * 0.05) && slope * minutes <= Math.Max(5, first * 0.05);
+        flat &= serviceFlat;
+        Console.WriteLine(FormattableString.Invariant(
+            $"{services[i].Name}: {first:F0} MB in the first measured minute, {last:F0} MB in the last ({last - first:+0;-0} MB, trend {slope:+0.00;-0.00} MB/min), peak {PeakRssMb(services[i].Process.ProcessId):F0} MB: {(serviceFlat ? "flat" : "GROWING")}."));
+    }
+
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
+    {
+        mode = "soak",
+        minutes,
+        cores = Environment.ProcessorCount,
+        rounds,
+        samples = samples.Select(s => new { s.Minute, s.RssMb }),
+        peakRssMb = services.ToDictionary(s => s.Name, s => PeakRssMb(s.Process.ProcessId))
+    },
+        new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"Soak {(flat ? "passed: memory stayed flat" : "FAILED: memory grew")}, {errors} errors; results written to {output}.");
+    return flat && errors == 0 ? 0 : 1;
+}
+
+// Least-squares slope of y over x.
+static double Slope(List<(double X, double Y)> points)
+{
+    var (mx, my) = (points.Average(p => p.X), points.Average(p => p.Y));
+    var den = points.Sum(p => (p.X - mx) * (p.X - mx));
+    return den == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / den;
+}
+
+// New access tokens for the seeded users, by refreshing their sessions.
+async Task RenewTokensAsync()
+{
+    await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, ct) =>
+    {
+        using var response = await http.PostAsJsonAsync(new Uri(auth.Url, "/auth/refresh"), new { refresh_token = sessions[i] }, ct);
+        response.EnsureSuccessStatusCode();
+        var renewed = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        (tokens[i], sessions[i]) = (renewed.GetProperty("access_token").GetString()!, renewed.GetProperty("refresh_token").GetString()!);
+    });
 }
 
 // A run of its own (tracing slows the service down) at the highest connection count, traced after a second of load.
@@ -328,8 +482,8 @@ static double ParseBashTime(string text) // "1m2.345s"
     return double.Parse(m[0], CultureInfo.InvariantCulture) * 60 + double.Parse(m[1].TrimEnd('s'), CultureInfo.InvariantCulture);
 }
 
-(double Auth, double Notes, double Web, double Gateway, double Machine) Snapshot() =>
-    (CpuSeconds(auth.ProcessId), CpuSeconds(notes.ProcessId), CpuSeconds(web.ProcessId), CpuSeconds(gateway.ProcessId), MachineBusySeconds());
+(double Auth, double Notes, double Web, double Gateway, double Machine) Snapshot(ServiceProcess app) =>
+    (CpuSeconds(auth.ProcessId), CpuSeconds(app.ProcessId), CpuSeconds(web.ProcessId), CpuSeconds(gateway.ProcessId), MachineBusySeconds());
 
 static double CpuSeconds(int pid)
 {
@@ -344,15 +498,21 @@ static double MachineBusySeconds()
     return (cpu.Sum() - cpu[3] - cpu[4]) / 100.0; // all but idle and iowait
 }
 
-static double PeakRssMb(int pid) =>
-    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+static double PeakRssMb(int pid) => StatusMb(pid, "VmHWM:");
+
+static double RssMb(int pid) => StatusMb(pid, "VmRSS:");
+
+static double StatusMb(int pid, string field) =>
+    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
 
 int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out var v) ? v : fallback;
 
 string StringArg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
+internal sealed record Scenario(string Name, string Script, Uri Target, int[] Connections, string Group, ServiceProcess App);
+
 // Errors: responses without the scenario's expected status, and socket errors (timeouts included).
-internal sealed record Result(string Scenario, int Connections, int DurationSeconds, double RequestsPerSecond, double P50Ms, double P90Ms, double P95Ms,
+internal sealed record Result(string Scenario, string Group, int Connections, int DurationSeconds, double RequestsPerSecond, double? FloorRatio, double P50Ms, double P90Ms, double P95Ms,
     double P99Ms, long Non2xx, long Errors, double AuthCpuSeconds, double NotesCpuSeconds, double WebCpuSeconds, double GatewayCpuSeconds,
     double WrkCpuSeconds, double OtherCpuSeconds, double AuthPeakRssMb, double NotesPeakRssMb, double WebPeakRssMb, double GatewayPeakRssMb);

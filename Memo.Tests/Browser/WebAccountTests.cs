@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 using Memo.DevHost.Infrastructure;
 using Memo.Tests.Hosting;
@@ -65,6 +66,27 @@ public sealed class WebAccountTests(BrowserHost host) : IClassFixture<BrowserHos
         await Expect(there.GetByRole(AriaRole.Alert)).ToHaveTextAsync("The email or password is not right.");
         await there.SignInAsync(email, NewPassword);
         await Expect(there.Heading()).ToHaveTextAsync("Notes");
+    }
+
+    [Fact]
+    public async Task Wrong_current_passwords_count_as_failed_sign_ins_and_the_page_says_how_long_to_wait()
+    {
+        await using var context = await host.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.SignUpAsync();
+        await page.GotoAsync("/account");
+
+        // Auth gives an account 3 free failures; the next attempt waits (a minute at first).
+        var alert = page.GetByRole(AriaRole.Alert);
+        for (var attempt = 1; attempt <= 5 && await alert.CountAsync() == 0; attempt++)
+        {
+            await page.Field("Current password").FillAsync($"guess {attempt}");
+            await page.Field("New password").FillAsync(NewPassword);
+            await page.Button("Change password").ClickAsync();
+            await Expect(page.Locator("#current-password-error").Or(alert)).ToBeVisibleAsync();
+        }
+
+        await Expect(alert).ToHaveTextAsync(new Regex(@"^Too many failed sign-ins\. Try again in \d+ minutes\.$"));
     }
 
     [Fact]

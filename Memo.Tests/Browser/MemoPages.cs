@@ -31,11 +31,11 @@ public static partial class MemoPages
         return email;
     }
 
-    public static async Task SignInAsync(this IPage page, string email)
+    public static async Task SignInAsync(this IPage page, string email, string password = Password)
     {
         await page.GotoAsync("/signin");
         await page.Field("Email").FillAsync(email);
-        await page.Field("Password").FillAsync(Password);
+        await page.Field("Password").FillAsync(password);
         await page.Button("Sign in").ClickAsync();
         await page.WaitForURLAsync(HomePage());
     }

@@ -27,14 +27,16 @@ public static class ApiClients
 
     /// <summary>
     /// Sends <paramref name="request"/>; an unreachable service, a timeout or a server error becomes a
-    /// <see cref="ServiceUnavailableException"/> naming <paramref name="service"/>.
+    /// <see cref="ServiceUnavailableException"/> naming <paramref name="service"/>. With
+    /// <see cref="HttpCompletionOption.ResponseHeadersRead"/> the body is left to stream.
     /// </summary>
-    public static async Task<HttpResponseMessage> SendToAsync(this HttpClient http, MemoService service, HttpRequestMessage request, CancellationToken ct)
+    public static async Task<HttpResponseMessage> SendToAsync(this HttpClient http, MemoService service, HttpRequestMessage request, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await http.SendAsync(request, completion, ct);
         }
         catch (Exception e) when (e is HttpRequestException or ExecutionRejectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {

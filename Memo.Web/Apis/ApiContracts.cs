@@ -48,6 +48,24 @@ public abstract record LoginResult
     public sealed record Invalid(FieldErrors Errors) : LoginResult;
 }
 
+/// <summary>What Auth answers to a change asked with the current password (a new password, the account's deletion).</summary>
+public abstract record PasswordResult
+{
+    public sealed record Done : PasswordResult;
+
+    public sealed record WrongPassword : PasswordResult;
+
+    public sealed record Throttled(TimeSpan? RetryAfter) : PasswordResult;
+
+    public sealed record Invalid(FieldErrors Errors) : PasswordResult;
+}
+
+public static class RetryAfter
+{
+    /// <summary>The whole minutes a throttled person is told to wait: at least one, and one when Auth named no time.</summary>
+    public static int Minutes(TimeSpan? wait) => Math.Max(1, (int)Math.Ceiling((wait ?? TimeSpan.FromMinutes(1)).TotalMinutes));
+}
+
 public abstract record RegisterResult
 {
     public sealed record Registered : RegisterResult;

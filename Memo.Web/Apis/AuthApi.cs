@@ -71,6 +71,30 @@ public sealed class AuthApi(HttpClient http)
         }
     }
 
+    /// <summary>Sets a new password for the session's user; Auth ends their other sessions, this one goes on.</summary>
+    public Task<PasswordResult> ChangePasswordAsync(string sessionId, string currentPassword, string newPassword, CancellationToken ct) =>
+        SendWithPasswordAsync(HttpMethod.Post, "/auth/password", sessionId, new { currentPassword, newPassword }, ct);
+
+    /// <summary>Deletes the session's user; Auth ends every session of it, and Notes deletes its notes soon after.</summary>
+    public Task<PasswordResult> DeleteAccountAsync(string sessionId, string password, CancellationToken ct) =>
+        SendWithPasswordAsync(HttpMethod.Delete, "/auth/me", sessionId, new { password }, ct);
+
+    // A change Auth makes only with the user's current password, checked and throttled as a sign-in is.
+    private async Task<PasswordResult> SendWithPasswordAsync(HttpMethod method, string path, string sessionId, object body, CancellationToken ct)
+    {
+        using var request = Request(method, path, body);
+        request.Options.Set(AccessTokenHandler.SessionId, sessionId);
+        using var response = await http.SendToAsync(MemoService.Auth, request, ct);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NoContent => new PasswordResult.Done(),
+            HttpStatusCode.Unauthorized => new PasswordResult.WrongPassword(),
+            HttpStatusCode.TooManyRequests => new PasswordResult.Throttled(response.Headers.RetryAfter?.Delta),
+            HttpStatusCode.BadRequest => new PasswordResult.Invalid(await response.ReadFieldErrorsAsync(ct)),
+            _ => throw Unexpected(response),
+        };
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body, CancellationToken ct)
     {
         using var request = Request(method, path, body);

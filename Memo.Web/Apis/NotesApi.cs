@@ -60,6 +60,24 @@ public sealed class NotesApi(HttpClient http, AuthenticationStateProvider authen
         return true;
     }
 
+    /// <summary>
+    /// Every note of the session's user as Notes streams it (a JSON array): the body is not read here, so the caller
+    /// copies it on and disposes the response. Takes the session id, as it is called from an endpoint, outside Blazor.
+    /// </summary>
+    public async Task<HttpResponseMessage> ExportAsync(string sessionId, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/notes/export");
+        request.Options.Set(AccessTokenHandler.SessionId, sessionId);
+        var response = await http.SendToAsync(MemoService.Notes, request, ct, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            throw new HttpRequestException($"Memo.Notes answered {(int)response.StatusCode} to an export.", null, response.StatusCode);
+        }
+
+        return response;
+    }
+
     private async Task<SaveResult> SaveAsync(HttpMethod method, string path, NoteInput note, int? version, CancellationToken ct)
     {
         using var response = await SendAsync(method, path, note, ct, request =>
@@ -86,7 +104,5 @@ public sealed class NotesApi(HttpClient http, AuthenticationStateProvider authen
         return await http.SendToAsync(MemoService.Notes, request, ct);
     }
 
-    private async Task<string> SessionIdAsync() =>
-        (await authentication.GetAuthenticationStateAsync()).User.FindFirst(SessionCookie.SessionIdClaim)?.Value
-        ?? throw new SessionEndedException();
+    private async Task<string> SessionIdAsync() => SessionCookie.SessionId((await authentication.GetAuthenticationStateAsync()).User);
 }

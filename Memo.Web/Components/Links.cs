@@ -12,6 +12,9 @@ public static class Links
     public const string NewNote = "/memos/new";
     public const string SessionEnded = "/signin?reason=ended";
     public const string SignedOut = "/signin?reason=signed-out";
+    public const string AccountDeleted = "/signin?reason=account-deleted";
+    public const string DeleteAccount = "/account/delete";
+    public const string ExportNotes = "/account/export";
 
     public static string Note(Guid id) => $"/memos/{id}";
 

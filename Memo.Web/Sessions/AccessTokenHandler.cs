@@ -5,8 +5,9 @@ using Memo.Web.Errors;
 namespace Memo.Web.Sessions;
 
 /// <summary>
-/// Adds the session's access token to a request that names a session (<see cref="SessionId"/>). A 401 means Auth or
-/// Notes no longer accepts the session (signed out elsewhere, revoked): it ends here too.
+/// Adds the session's access token to a request that names a session (<see cref="SessionId"/>). A 401 with a Bearer
+/// challenge means Auth or Notes no longer accepts the session (signed out elsewhere, revoked): it ends here too. A 401
+/// without one is an answer about something else (Auth refusing a current password) and goes back to the caller.
 /// </summary>
 public sealed class AccessTokenHandler(SessionTokenSource tokens, SessionStore store) : DelegatingHandler
 {
@@ -21,7 +22,7 @@ public sealed class AccessTokenHandler(SessionTokenSource tokens, SessionStore s
 
         request.Headers.Authorization = new("Bearer", await tokens.GetAccessTokenAsync(sessionId, cancellationToken));
         var response = await base.SendAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        if (response is { StatusCode: HttpStatusCode.Unauthorized, Headers.WwwAuthenticate.Count: > 0 })
         {
             response.Dispose();
             await store.DeleteAsync(sessionId);

@@ -48,7 +48,16 @@ public sealed class BrowserSessions(AuthApi auth, SessionStore store, TimeProvid
             {
                 // The tokens go below; nobody else has them.
             }
+        }
 
+        await EndHereAsync(http);
+    }
+
+    /// <summary>Ends the browser's session here only (its tokens and its cookie): for a session Auth has already ended.</summary>
+    public async Task EndHereAsync(HttpContext http)
+    {
+        if (http.User.FindFirst(SessionCookie.SessionIdClaim)?.Value is { } sessionId)
+        {
             await store.DeleteAsync(sessionId);
         }
 

@@ -21,6 +21,9 @@ public static class SessionCookie
         [new Claim(SessionIdClaim, sessionId), new Claim(ClaimTypes.Name, email)],
         CookieAuthenticationDefaults.AuthenticationScheme));
 
+    /// <summary>The session id of a signed-in browser; <see cref="SessionEndedException"/> without one.</summary>
+    public static string SessionId(ClaimsPrincipal user) => user.FindFirst(SessionIdClaim)?.Value ?? throw new SessionEndedException();
+
     /// <summary>HttpOnly, Secure (outside Development) and SameSite=Lax come from the cookie policy every cookie here follows.</summary>
     public static void Configure(CookieAuthenticationOptions cookie, WebSessionOptions session)
     {

@@ -42,10 +42,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="project"/> as AWS Lambda runs it under the Lambda Web Adapter: its executable from its build
-    /// output or <paramref name="taskRoot"/> (the working directory), in an environment holding only what Lambda defines and
-    /// <paramref name="functionEnvironment"/> (the function's configuration), listening on the adapter's port
-    /// (<c>AWS_LWA_PORT</c>, a free one here, and <c>ASPNETCORE_URLS</c> to match), with every file system read-only but
-    /// a fresh <c>/tmp</c> (in a private mount namespace: needs root). Ready once it answers <c>/alive</c>, as the adapter checks.
+    /// output or <paramref name="taskRoot"/>, seen at <see cref="LambdaTaskRoot"/> (the working directory), in an
+    /// environment holding only what Lambda defines and <paramref name="functionEnvironment"/> (the function's
+    /// configuration), listening on the adapter's port (<c>AWS_LWA_PORT</c>, a free one here, and <c>ASPNETCORE_URLS</c>
+    /// to match), with every file system read-only but a fresh <c>/tmp</c> (in a private mount namespace: needs root).
+    /// Ready once it answers <c>/alive</c>, as the adapter checks.
     /// </summary>
     public static Task<ServiceProcess> StartAsLambdaAsync(string project, IReadOnlyDictionary<string, string> functionEnvironment,
         string logDirectory, string? taskRoot = null, CancellationToken cancellationToken = default)
@@ -60,7 +61,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var url = new Uri($"http://127.0.0.1:{port}");
         var env = new Dictionary<string, string>
         {
-            ["LAMBDA_TASK_ROOT"] = taskRoot,
+            ["LAMBDA_TASK_ROOT"] = LambdaTaskRoot,
             ["_HANDLER"] = project,
             ["AWS_LAMBDA_FUNCTION_NAME"] = project,
             ["AWS_REGION"] = "eu-west-1",
@@ -78,7 +79,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         env["AWS_LWA_PORT"] = port;
         env["ASPNETCORE_URLS"] = url.ToString();
-        var process = ChildProcess.Start("unshare", ["--mount", "--", "/bin/sh", "-c", ReadOnlyExceptTmp, Path.Combine(taskRoot, project)],
+        var process = ChildProcess.Start("unshare", ["--mount", "--", "/bin/sh", "-c", ReadOnlyExceptTmp, taskRoot, project],
             LogPath(logDirectory, project, url), env, workingDirectory: taskRoot, inheritEnvironment: false);
         return WaitUntilAliveAsync(project, url, process, cancellationToken);
     }
@@ -109,9 +110,17 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    // Run by /bin/sh in the new mount namespace, with the service's executable as $0: every mount read-only but /proc,
-    // /sys and /dev/pts, a fresh /tmp (Lambda's 512 MB), then the service in this same process.
-    private const string ReadOnlyExceptTmp = """
+    /// <summary>
+    /// Where the function's files are seen, as Lambda's <c>/var/task</c>, which does not exist here: <c>/mnt</c>, the
+    /// one directory meant for mounting over. The build or publish output stays reachable when it lies under
+    /// <c>/tmp</c> (a checkout made by <c>mktemp -d</c>), which the fresh <c>/tmp</c> would otherwise hide.
+    /// </summary>
+    public const string LambdaTaskRoot = "/mnt";
+
+    // Run by /bin/sh in the new mount namespace, with the task root as $0 and the executable's name as $1: every mount
+    // read-only but /proc, /sys and /dev/pts, the task root bound read-only at LambdaTaskRoot, a fresh /tmp (Lambda's
+    // 512 MB), then the service in this same process.
+    private const string ReadOnlyExceptTmp = $$"""
         set -e
         for target in $(awk '{ print $5 }' /proc/self/mountinfo); do
           case "$target" in
@@ -119,8 +128,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             *) mount -o remount,bind,ro "$target" ;;
           esac
         done
+        mount --bind "$0" {{LambdaTaskRoot}}
+        mount -o remount,bind,ro {{LambdaTaskRoot}}
         mount -t tmpfs -o size=512m,mode=1777 tmpfs /tmp
-        exec "$0"
+        cd {{LambdaTaskRoot}}
+        exec "./$1"
         """;
 
     private static Dictionary<string, string> Metadata =>

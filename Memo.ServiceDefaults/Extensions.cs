@@ -76,8 +76,21 @@ public static class Extensions
         configuration.GetSection($"services:{serviceName}").GetChildren()
             .Any(scheme => scheme.GetChildren().Any(e => !string.IsNullOrWhiteSpace(e.Value)));
 
+    /// <summary>
+    /// Traces, metrics and logs exported over OTLP to <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (the Aspire dashboard, or a
+    /// collector). Without that endpoint the SDK is not registered at all: it would still start, enrich and time an
+    /// activity per request and per database command and record every metric, only to drop them (docs/performance.md,
+    /// "The floor, and what a Notes read costs"). The trace context still flows without it: ASP.NET Core starts an activity for each
+    /// request from its <c>traceparent</c> (problem details name its trace), and outgoing calls, YARP's included, pass it
+    /// on. <c>dotnet-counters</c> reads the runtime's and ASP.NET Core's meters with or without the SDK.
+    /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -98,13 +111,8 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation()
-                .AddNpgsql());
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
-
+                .AddNpgsql())
+            .UseOtlpExporter();
         return builder;
     }
 

@@ -21,7 +21,12 @@ public sealed partial class OutboxRelay(
     : IPeriodicWork, IDisposable
 {
     private const int BatchSize = 100;
+
+    // Sent events are kept for days (Retention): deleting the expired ones every few minutes is enough.
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(10);
+
     private readonly SemaphoreSlim _running = new(1, 1);
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue; // guarded by _running
 
     public TimeSpan Interval => options.Value.RelayInterval;
 
@@ -74,7 +79,12 @@ public sealed partial class OutboxRelay(
             await db.StringSetAsync(EventStream.RestoredMarkerKey, time.GetUtcNow().ToUnixTimeSeconds());
         }
 
-        await outbox.DeleteSentBeforeAsync(time.GetUtcNow() - options.Value.Retention, ct);
+        var now = time.GetUtcNow();
+        if (now >= _nextPurge)
+        {
+            await outbox.DeleteSentBeforeAsync(now - options.Value.Retention, ct);
+            _nextPurge = now + PurgeInterval;
+        }
     }
 
     private async Task<int> PublishBatchAsync(IDatabase db, CancellationToken ct)

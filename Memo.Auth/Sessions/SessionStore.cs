@@ -113,9 +113,8 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
     /// <summary>In the caller's transaction: ends every session of the user, except <paramref name="keep"/> when given.</summary>
     public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId,
         Guid? keep, CancellationToken ct) =>
-        keep is { } session
-            ? RevokeWhereAsync(connection, transaction, "user_id = @id AND id <> @keep", ct, ("id", userId), ("keep", session))
-            : RevokeWhereAsync(connection, transaction, "user_id = @id", ct, ("id", userId));
+        // Session ids are version 7 GUIDs, never empty: Guid.Empty keeps none.
+        RevokeWhereAsync(connection, transaction, "user_id = @id AND id <> @keep", ct, ("id", userId), ("keep", keep ?? Guid.Empty));
 
     /// <summary>
     /// Deletes, with their refresh tokens, up to <paramref name="limit"/> sessions nothing needs any more, once their

@@ -135,7 +135,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         exec "./$1"
         """;
 
-    private static Dictionary<string, string> Metadata =>
+    private static readonly Dictionary<string, string> Metadata =
         typeof(ServiceProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value!);
 
     private static string LogPath(string logDirectory, string project, Uri url) => Path.Combine(logDirectory, $"{Path.GetFileName(project)}-{url.Port}.log");

@@ -29,6 +29,8 @@ public sealed partial class AccountDeletionConsumer(
         bool? working = null; // logged when it changes, not on every poll
         var joined = false;
         var ownPendingFirst = true;
+        // An event becomes another instance's to take only after ClaimIdleTime: looking every half of it is enough.
+        var nextClaim = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
@@ -46,9 +48,14 @@ public sealed partial class AccountDeletionConsumer(
                 ownPendingFirst &= entries.Length > 0;
                 handled += await HandleAsync(db, entries, stoppingToken);
 
-                var claimed = await db.StreamAutoClaimAsync(EventStream.Key, Group, _consumer,
-                    (long)settings.ClaimIdleTime.TotalMilliseconds, "0-0", settings.BatchSize);
-                handled += await HandleAsync(db, claimed.ClaimedEntries, stoppingToken);
+                if (time.GetUtcNow() >= nextClaim)
+                {
+                    var claimed = await db.StreamAutoClaimAsync(EventStream.Key, Group, _consumer,
+                        (long)settings.ClaimIdleTime.TotalMilliseconds, "0-0", settings.BatchSize);
+                    handled += await HandleAsync(db, claimed.ClaimedEntries, stoppingToken);
+                    // A full batch may leave more behind: look again at once.
+                    nextClaim = claimed.ClaimedEntries.Length < settings.BatchSize ? time.GetUtcNow() + settings.ClaimIdleTime / 2 : DateTimeOffset.MinValue;
+                }
 
                 if (working is not true)
                 {

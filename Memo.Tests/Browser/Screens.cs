@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 
 using Memo.DevHost.Infrastructure;
@@ -13,16 +12,12 @@ namespace Memo.Tests.Browser;
 /// </summary>
 public static class Screens
 {
-    /// <summary>The repository's root folder (where the DevHost was built from).</summary>
-    public static readonly string RepositoryRoot = typeof(LocalStack).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .First(a => a.Key == "ServicesRoot").Value!;
-
     public static readonly string ScreenshotDirectory = Directory.CreateDirectory(
         Environment.GetEnvironmentVariable("MEMO_TEST_ARTIFACTS") is { Length: > 0 } artifacts
             ? Path.Combine(artifacts, "screenshots")
-            : Path.Combine(RepositoryRoot, "artifacts", "screenshots")).FullName;
+            : Path.Combine(ServiceProcess.RepositoryRoot, "artifacts", "screenshots")).FullName;
 
-    private static readonly string AxeScript = Path.Combine(RepositoryRoot, "Memo.Tests", "Browser", "node_modules", "axe-core", "axe.min.js");
+    private static readonly string AxeScript = Path.Combine(ServiceProcess.RepositoryRoot, "Memo.Tests", "Browser", "node_modules", "axe-core", "axe.min.js");
 
     /// <summary>Saves a screenshot named <paramref name="name"/> and asserts axe finds no serious or critical violation.</summary>
     public static async Task CheckScreenAsync(this IPage page, string name)

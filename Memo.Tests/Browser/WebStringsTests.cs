@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
+using Memo.DevHost.Infrastructure;
 using Memo.Web.Errors;
 
 namespace Memo.Tests.Browser;
@@ -8,7 +9,7 @@ namespace Memo.Tests.Browser;
 /// <summary>Every text Memo.Web shows exists in English and in Korean (a missing key would show its name instead).</summary>
 public sealed partial class WebStringsTests
 {
-    private static readonly string WebRoot = Path.Combine(Screens.RepositoryRoot, "Memo.Web");
+    private static readonly string WebRoot = Path.Combine(ServiceProcess.RepositoryRoot, "Memo.Web");
 
     [Fact]
     public void Every_key_the_UI_uses_has_an_English_and_a_Korean_text()

@@ -28,7 +28,7 @@ public static class Cultures
         services.AddWebEncoders(encoders => encoders.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(options =>
         {
-            string[] cultures = [English, Korean];
+            var cultures = Names.Select(n => n.Culture).ToArray();
             options.SetDefaultCulture(English).AddSupportedCultures(cultures).AddSupportedUICultures(cultures);
             options.ApplyCurrentCultureToResponseHeaders = true;
         });

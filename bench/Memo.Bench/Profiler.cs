@@ -52,15 +52,73 @@ internal static class Profiler
         return trace.ExitCode == 0 && File.Exists(speedscope) ? speedscope : throw new InvalidOperationException($"dotnet-trace failed:\n{output}");
     }
 
+    // Each busy sample belongs to exactly one of these parts: the innermost (nearest the leaf) frame that holds one of
+    // the texts decides, so a part's share is what it costs itself, without what it calls (a middleware without the
+    // rest of the pipeline after it, the endpoint without Npgsql and JSON). A frame that holds texts of two parts
+    // belongs to the first listed.
+    private static readonly (string Part, string[] Frames)[] Parts =
+    [
+        // Sampled as running while it spins for the next work item, and also while descheduled on a busy machine.
+        ("thread pool (dispatching work items, waiting for work)", ["PortableThreadPool", "ThreadPoolWorkQueue", "LowLevelLifoSemaphore"]),
+        ("sockets (System.Net.Sockets)", ["System.Net.Sockets!"]),
+        ("Kestrel (connection, HTTP parsing, response writing)", ["Microsoft.AspNetCore.Server.Kestrel"]),
+        ("hosting (HttpContext, request activity, diagnostics)", ["Microsoft.AspNetCore.Hosting!"]),
+        ("routing", ["EndpointRoutingMiddleware", "Microsoft.AspNetCore.Routing.Matching", "DfaMatcher"]),
+        ("forwarded headers middleware", ["ForwardedHeadersMiddleware"]),
+        ("exception handler middleware", ["ExceptionHandlerMiddleware"]),
+        ("status code pages middleware", ["StatusCodePagesMiddleware"]),
+        ("authentication middleware, without the token check", ["AuthenticationMiddleware"]),
+        ("token check (JwtBearer handler, validated-token cache)", ["JwtBearerHandler", "CachingTokenHandler"]),
+        ("revocation check", ["RefuseRevokedSessionAsync", "RevocationMirror"]),
+        ("token signing", ["AsymmetricSignatureProvider.Sign", "SignHash"]),
+        ("JWT library (IdentityModel: reading, validating, creating tokens)", ["Microsoft.IdentityModel"]),
+        ("authorization middleware", ["AuthorizationMiddleware", "Microsoft.AspNetCore.Authorization"]),
+        ("endpoint middleware and parameter binding", ["EndpointMiddleware", "RequestDelegateFactory", "Microsoft.AspNetCore.Http.Generated"]),
+        ("Memo's own code (handlers, stores)", ["Memo.Auth!", "Memo.Notes!", "Memo.Web!", "Memo.Gateway!", "Memo.ServiceDefaults!"]),
+        ("ETag header", ["EntityTagHeaderValue"]),
+        ("JSON", ["System.Text.Json!"]),
+        ("PostgreSQL client (Npgsql)", ["Npgsql!"]),
+        ("Redis client", ["StackExchange.Redis!"]),
+        ("logging", ["Microsoft.Extensions.Logging"]),
+        ("OpenTelemetry", ["OpenTelemetry"]),
+        ("GC (suspension, finalizers)", ["PollGC", "RunFinalizers"]),
+    ];
+
     /// <summary>The share of busy (managed CPU) sample time under each category, in percent.</summary>
-    public static IEnumerable<(string Category, double Percent)> Summarize(string speedscopePath)
+    public static IEnumerable<(string Category, double Percent)> Summarize(string speedscopePath) =>
+        Shares(speedscopePath, Categories, (stack, matches) =>
+            Enumerable.Range(0, Categories.Length).Where(category => stack.Any(f => matches[f][category])));
+
+    /// <summary>The share of busy sample time each part of a request costs itself, in percent; the rest is "other".</summary>
+    public static IEnumerable<(string Part, double Percent)> Attribute(string speedscopePath)
+    {
+        var parts = Parts.Append(("other (the runtime, native code, unresolved frames)", [])).ToArray();
+        return Shares(speedscopePath, parts, (stack, matches) => [Innermost(stack, matches, parts.Length - 1)]);
+    }
+
+    private static int Innermost(List<int> stack, bool[][] matches, int none)
+    {
+        for (var i = stack.Count - 1; i >= 0; i--)
+        {
+            var part = Array.IndexOf(matches[stack[i]], true);
+            if (part >= 0)
+            {
+                return part;
+            }
+        }
+
+        return none;
+    }
+
+    private static IEnumerable<(string Name, double Percent)> Shares(string speedscopePath, (string Name, string[] Frames)[] groups,
+        Func<List<int>, bool[][], IEnumerable<int>> groupsOf)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(speedscopePath));
         var frames = document.RootElement.GetProperty("shared").GetProperty("frames").EnumerateArray()
             .Select(f => f.GetProperty("name").GetString()!).ToArray();
-        var matches = frames.Select(name => Categories.Select(c => c.Frames.Any(name.Contains)).ToArray()).ToArray();
+        var matches = frames.Select(name => groups.Select(c => c.Frames.Any(name.Contains)).ToArray()).ToArray();
         var busy = 0.0;
-        var perCategory = new double[Categories.Length];
+        var perGroup = new double[groups.Length];
         foreach (var profile in document.RootElement.GetProperty("profiles").EnumerateArray())
         {
             // An evented profile opens and closes frames; its leaf pseudo-frame says whether the thread was running.
@@ -72,12 +130,9 @@ internal static class Profiler
                 if (IsBusy(stack, frames))
                 {
                     busy += at - last;
-                    for (var c = 0; c < Categories.Length; c++)
+                    foreach (var g in groupsOf(stack, matches))
                     {
-                        if (stack.Any(f => matches[f][c]))
-                        {
-                            perCategory[c] += at - last;
-                        }
+                        perGroup[g] += at - last;
                     }
                 }
 
@@ -93,7 +148,7 @@ internal static class Profiler
             }
         }
 
-        return Categories.Select((c, i) => (c.Category, busy > 0 ? 100 * perCategory[i] / busy : 0));
+        return groups.Select((g, i) => (g.Name, busy > 0 ? 100 * perGroup[i] / busy : 0));
     }
 
     private static bool IsBusy(List<int> stack, string[] frames) => stack.Count > 1 && frames[stack[^1]] switch

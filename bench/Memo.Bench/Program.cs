@@ -409,6 +409,12 @@ async Task ProfileAsync(string name, string script, Uri target, int c, int proce
     {
         Console.WriteLine(FormattableString.Invariant($"      {category,-34} {percent,5:F1}%"));
     }
+
+    Console.WriteLine($"    the same samples, each counted once, under the innermost part of the request in its stack:");
+    foreach (var (part, percent) in Profiler.Attribute(speedscope).Where(p => p.Percent >= 0.05))
+    {
+        Console.WriteLine(FormattableString.Invariant($"      {part,-66} {percent,5:F1}%"));
+    }
 }
 
 // Signs in as a browser does, through the gateway, and returns the cookies to send.

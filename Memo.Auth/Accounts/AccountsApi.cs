@@ -108,7 +108,7 @@ public static class AccountsApi
         }
 
         var signIn = new SignIn(UserStore.Normalize(user.Email), http.Connection.RemoteIpAddress, Device: null);
-        var result = await check.CheckAsync(signIn, password, user.PasswordHash, ct);
+        var result = await check.CheckAsync(signIn, password, _ => Task.FromResult<string?>(user.PasswordHash), ct);
         return result.RetryAfter is { } wait ? (null, ThrottledCheck.TooManyAttempts(http, wait))
             : result.Succeeded ? (user, null)
             : (null, TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The password is wrong."));

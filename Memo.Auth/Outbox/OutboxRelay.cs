@@ -1,3 +1,4 @@
+using Memo.Auth.Mirroring;
 using Memo.Auth.PeriodicWork;
 using Memo.ServiceDefaults.Events;
 
@@ -14,8 +15,8 @@ namespace Memo.Auth.Outbox;
 /// while Redis was down, or by an instance that died before publishing it, goes out once Redis and any instance are up.
 /// Never two runs at once in one process (<see cref="PeriodicWorkRunner"/> runs it, also after a deletion); replicas
 /// lock disjoint batches. An event can still reach the stream twice (an instance dying between XADD and its commit;
-/// Redis rebuilt): consumers are idempotent. When the restored marker is missing (Redis restarted empty or was
-/// flushed), every retained event is published again.
+/// Redis rebuilt): consumers are idempotent. When Redis lost the stream (<see cref="RedisCopy"/>), every retained
+/// event is published again.
 /// </summary>
 public sealed partial class OutboxRelay(
     IConnectionMultiplexer redis, OutboxStore outbox, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
@@ -48,27 +49,21 @@ public sealed partial class OutboxRelay(
 
     private async Task RelayAsync(CancellationToken ct)
     {
-        if (!redis.IsConnected)
-        {
-            return;
-        }
+        await RedisCopy.SyncAsync(redis, EventStream.RestoredMarkerKey, time,
+            async ct =>
+            {
+                LogRepublishing(logger);
+                await outbox.MarkAllUnsentAsync(ct);
+            },
+            async (db, ct) =>
+            {
+                while (await PublishBatchAsync(db, ct) == BatchSize)
+                {
+                }
 
-        var db = redis.GetDatabase();
-        var restored = await db.KeyExistsAsync(EventStream.RestoredMarkerKey);
-        if (!restored)
-        {
-            LogRepublishing(logger);
-            await outbox.MarkAllUnsentAsync(ct);
-        }
-
-        while (await PublishBatchAsync(db, ct) == BatchSize)
-        {
-        }
-
-        if (!restored)
-        {
-            await db.StringSetAsync(EventStream.RestoredMarkerKey, time.GetUtcNow().ToUnixTimeSeconds());
-        }
+                return true;
+            },
+            ct);
 
         var now = time.GetUtcNow();
         if (now >= _nextPurge)

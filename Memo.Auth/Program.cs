@@ -45,7 +45,7 @@ builder.Services.AddPeriodicWorkRunner();
 builder.Services.AddPeriodicWork<SigningKeyReloader>();
 builder.Services.AddPeriodicWork<RevocationMirrorRepair>();
 builder.Services.AddPeriodicWork<SessionCleanup>();
-// The same instance the account deletion runs, so that its runs never overlap.
+// The same instance the account deletion asks the runner to run, so that the runner keeps its runs from overlapping.
 builder.Services.AddSingleton<IPeriodicWork>(sp => sp.GetRequiredService<OutboxRelay>());
 
 builder.AddMemoAuthentication();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 
 using Memo.Auth.Outbox;
 using Memo.Auth.Passwords;
+using Memo.Auth.PeriodicWork;
 using Memo.Auth.Revocation;
 using Memo.Auth.Throttling;
 
@@ -83,7 +84,7 @@ public static class AccountsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         [FromBody] DeleteAccountRequest request, ClaimsPrincipal principal, HttpContext http, UserStore users, ThrottledPasswordCheck check,
-        RevocationPublisher revocations, OutboxRelay relay, CancellationToken ct)
+        RevocationPublisher revocations, PeriodicWorkRunner runner, OutboxRelay relay, CancellationToken ct)
     {
         var (user, problem) = await CheckOwnPasswordAsync(principal, http, request.Password, users, check, ct);
         if (user is null)
@@ -94,7 +95,7 @@ public static class AccountsApi
         // Committed from here on: what fails below (Redis down, this instance killed) is done later by the periodic
         // revocation repair and outbox relay of any instance.
         await revocations.TryPublishAsync(await users.DeleteAsync(user.Id, ct), ct);
-        await relay.RunAsync(ct);
+        await runner.RunNowAsync(relay);
         return TypedResults.NoContent();
     }
 
@@ -108,7 +109,7 @@ public static class AccountsApi
         }
 
         var signIn = new SignIn(UserStore.Normalize(user.Email), http.Connection.RemoteIpAddress, Device: null);
-        var result = await check.CheckAsync(signIn, password, user.PasswordHash, ct);
+        var result = await check.CheckAsync(signIn, password, _ => Task.FromResult<string?>(user.PasswordHash), ct);
         return result.RetryAfter is { } wait ? (null, ThrottledCheck.TooManyAttempts(http, wait))
             : result.Succeeded ? (user, null)
             : (null, TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The password is wrong."));

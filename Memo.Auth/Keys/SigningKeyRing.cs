@@ -7,7 +7,11 @@ using Microsoft.IdentityModel.Tokens;
 namespace Memo.Auth.Keys;
 
 /// <summary>One signing key, the algorithm it signs with (ES256 or RS256), and until when tokens it signed may still be presented.</summary>
-public sealed record SigningKey(string Id, string Algorithm, AsymmetricSecurityKey Key, DateTimeOffset CreatedAt, DateTimeOffset? VerifiesUntil);
+public sealed record SigningKey(string Id, string Algorithm, AsymmetricSecurityKey Key, DateTimeOffset CreatedAt, DateTimeOffset? VerifiesUntil)
+{
+    /// <summary>What the token validation needs of it: made once, as every request that presents a token asks for it.</summary>
+    public VerificationKey Verification { get; } = new(Key, Algorithm);
+}
 
 /// <summary>
 /// An immutable snapshot of the keys of every algorithm: the newest signs, and every key whose tokens may still be alive
@@ -16,7 +20,6 @@ public sealed record SigningKey(string Id, string Algorithm, AsymmetricSecurityK
 public sealed class SigningKeyRing
 {
     private readonly FrozenDictionary<string, SigningKey> _published;
-    private readonly FrozenDictionary<string, VerificationKey> _verification;
 
     public SigningKeyRing(IReadOnlyList<(string Id, string Algorithm, AsymmetricSecurityKey Key, DateTimeOffset CreatedAt)> keysOldestFirst,
         TimeSpan tokenLifetime, DateTimeOffset now)
@@ -28,12 +31,11 @@ public sealed class SigningKeyRing
             .ToList();
         Active = keys[^1];
         _published = keys.Where(k => k.VerifiesUntil is null || k.VerifiesUntil > now).ToFrozenDictionary(k => k.Id);
-        _verification = _published.ToFrozenDictionary(k => k.Key, k => new VerificationKey(k.Value.Key, k.Value.Algorithm));
     }
 
     public SigningKey Active { get; }
 
     public IEnumerable<SigningKey> Published => _published.Values.OrderByDescending(k => k.CreatedAt);
 
-    public VerificationKey? Find(string keyId) => _verification.GetValueOrDefault(keyId);
+    public VerificationKey? Find(string keyId) => _published.GetValueOrDefault(keyId)?.Verification;
 }

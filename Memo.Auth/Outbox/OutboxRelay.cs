@@ -1,3 +1,4 @@
+using Memo.Auth.Mirroring;
 using Memo.Auth.PeriodicWork;
 using Memo.ServiceDefaults.Events;
 
@@ -12,33 +13,30 @@ namespace Memo.Auth.Outbox;
 /// id in the entry) and marked sent only once Redis has it. It runs right after an event is written and periodically
 /// (<see cref="IPeriodicWork"/>: a timer, or requests where the process is frozen between them), so an event written
 /// while Redis was down, or by an instance that died before publishing it, goes out once Redis and any instance are up.
-/// Never two runs at once in one process; replicas lock disjoint batches. An event can still reach the stream twice
-/// (an instance dying between XADD and its commit; Redis rebuilt): consumers are idempotent. When the restored marker
-/// is missing (Redis restarted empty or was flushed), every retained event is published again.
+/// Never two runs at once in one process (<see cref="PeriodicWorkRunner"/> runs it, also after a deletion); replicas
+/// lock disjoint batches. An event can still reach the stream twice (an instance dying between XADD and its commit;
+/// Redis rebuilt): consumers are idempotent. When Redis lost the stream (<see cref="RedisCopy"/>), every retained
+/// event is published again.
 /// </summary>
 public sealed partial class OutboxRelay(
     IConnectionMultiplexer redis, OutboxStore outbox, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
-    : IPeriodicWork, IDisposable
+    : IPeriodicWork
 {
     private const int BatchSize = 100;
 
     // Sent events are kept for days (Retention): deleting the expired ones every few minutes is enough.
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(10);
 
-    private readonly SemaphoreSlim _running = new(1, 1);
-    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue; // guarded by _running
+    // PeriodicWorkRunner never runs the relay twice at once.
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
 
     public TimeSpan Interval => options.Value.RelayInterval;
 
     public bool RunsBeforeRequests => false;
 
-    /// <summary>
-    /// Publishes every unsent event. A run already under way may have looked before the caller's commit: this one
-    /// waits for it, then looks again. Failures are logged; the next run retries.
-    /// </summary>
+    /// <summary>Publishes every unsent event. Failures are logged; the next run retries.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await _running.WaitAsync(cancellationToken);
         try
         {
             await RelayAsync(cancellationToken);
@@ -47,37 +45,25 @@ public sealed partial class OutboxRelay(
         {
             LogRelayFailed(logger, ex);
         }
-        finally
-        {
-            _running.Release();
-        }
     }
-
-    public void Dispose() => _running.Dispose();
 
     private async Task RelayAsync(CancellationToken ct)
     {
-        if (!redis.IsConnected)
-        {
-            return;
-        }
+        await RedisCopy.SyncAsync(redis, EventStream.RestoredMarkerKey, time,
+            async ct =>
+            {
+                LogRepublishing(logger);
+                await outbox.MarkAllUnsentAsync(ct);
+            },
+            async (db, ct) =>
+            {
+                while (await PublishBatchAsync(db, ct) == BatchSize)
+                {
+                }
 
-        var db = redis.GetDatabase();
-        var restored = await db.KeyExistsAsync(EventStream.RestoredMarkerKey);
-        if (!restored)
-        {
-            LogRepublishing(logger);
-            await outbox.MarkAllUnsentAsync(ct);
-        }
-
-        while (await PublishBatchAsync(db, ct) == BatchSize)
-        {
-        }
-
-        if (!restored)
-        {
-            await db.StringSetAsync(EventStream.RestoredMarkerKey, time.GetUtcNow().ToUnixTimeSeconds());
-        }
+                return true;
+            },
+            ct);
 
         var now = time.GetUtcNow();
         if (now >= _nextPurge)

@@ -1,8 +1,9 @@
 namespace Memo.Auth.PeriodicWork;
 
 /// <summary>
-/// Runs the <see cref="IPeriodicWork"/> items: never one item twice at once, and on demand only when its last run
-/// started at least an interval ago. A run that fails unexpectedly is logged; the next one retries.
+/// Runs the <see cref="IPeriodicWork"/> items: never one item twice at once, when due only when its last run started at
+/// least an interval ago, and at once when asked (<see cref="RunNowAsync"/>). A run that fails unexpectedly is logged;
+/// the next one retries.
 /// </summary>
 public sealed partial class PeriodicWorkRunner(
     IEnumerable<IPeriodicWork> work, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PeriodicWorkRunner> logger)
@@ -24,27 +25,35 @@ public sealed partial class PeriodicWorkRunner(
             return Task.WhenAll(_slots
                 .Where(s => s.Key.RunsBeforeRequests == runsBeforeRequests)
                 .Select(s => s.Value.Running is { IsCompleted: false } running ? running
-                    : now - s.Value.StartedAt >= s.Key.Interval ? Start(s.Key, s.Value, now)
+                    : now - s.Value.StartedAt >= s.Key.Interval ? Start(s.Key, s.Value, now, after: Task.CompletedTask)
                     : Task.CompletedTask)
                 .ToList());
         }
     }
 
-    /// <summary>Runs <paramref name="item"/> now, or waits for the run already under way.</summary>
+    /// <summary>
+    /// Runs <paramref name="item"/> now, or right after the run under way: that one may have looked before the caller's
+    /// change (an outbox event just committed), this one looks again.
+    /// </summary>
     public Task RunNowAsync(IPeriodicWork item)
     {
         lock (_gate)
         {
             var slot = _slots[item];
-            return slot.Running is { IsCompleted: false } running ? running : Start(item, slot, time.GetUtcNow());
+            return Start(item, slot, time.GetUtcNow(), after: slot.Running ?? Task.CompletedTask);
         }
     }
 
-    private Task Start(IPeriodicWork item, Slot slot, DateTimeOffset now)
+    private Task Start(IPeriodicWork item, Slot slot, DateTimeOffset now, Task after)
     {
         slot.StartedAt = now;
-        // On the thread pool: the caller (a request) goes on while it runs, and the lock is not held meanwhile.
-        slot.Running = Task.Run(() => RunGuardedAsync(item));
+        // On the thread pool: the caller (a request) goes on while it runs, and the lock is not held meanwhile. A run
+        // never fails (RunGuardedAsync logs), so awaiting the one before it cannot throw.
+        slot.Running = Task.Run(async () =>
+        {
+            await after;
+            await RunGuardedAsync(item);
+        });
         return slot.Running;
     }
 

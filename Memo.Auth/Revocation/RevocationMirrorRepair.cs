@@ -1,3 +1,4 @@
+using Memo.Auth.Mirroring;
 using Memo.Auth.PeriodicWork;
 using Memo.Auth.Sessions;
 using Memo.ServiceDefaults.Authentication;
@@ -31,37 +32,28 @@ public sealed partial class RevocationMirrorRepair(
         }
     }
 
-    private async Task SyncAsync(CancellationToken ct)
-    {
-        if (!redis.IsConnected)
-        {
-            return;
-        }
-
-        var db = redis.GetDatabase();
-        var restored = await db.KeyExistsAsync(RevocationChannel.RestoredMarkerKey);
-        if (!restored)
+    private Task SyncAsync(CancellationToken ct) => RedisCopy.SyncAsync(redis, RevocationChannel.RestoredMarkerKey, time,
+        async ct =>
         {
             LogRestoring(logger);
             await sessions.MarkAllUnmirroredAsync(ct);
-        }
-
-        IReadOnlyList<SessionRevocation> pending;
-        do
+        },
+        async (_, ct) =>
         {
-            pending = await sessions.UnmirroredRevocationsAsync(ct);
-            if (!await publisher.TryPublishAsync(pending, ct))
+            IReadOnlyList<SessionRevocation> pending;
+            do
             {
-                return;
+                pending = await sessions.UnmirroredRevocationsAsync(ct);
+                if (!await publisher.TryPublishAsync(pending, ct))
+                {
+                    return false;
+                }
             }
-        }
-        while (pending.Count > 0);
+            while (pending.Count > 0);
 
-        if (!restored)
-        {
-            await db.StringSetAsync(RevocationChannel.RestoredMarkerKey, time.GetUtcNow().ToUnixTimeSeconds());
-        }
-    }
+            return true;
+        },
+        ct);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The revocation cache is empty; restoring every unexpired revocation into Redis.")]
     private static partial void LogRestoring(ILogger logger);

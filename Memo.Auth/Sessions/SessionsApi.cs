@@ -49,9 +49,15 @@ public static class SessionsApi
         LoginRequest request, HttpContext http, UserStore users, PasswordHasher passwords, ThrottledPasswordCheck check, DeviceTokens devices,
         SessionStore sessions, TokenIssuer tokens, TimeProvider time, CancellationToken ct)
     {
-        var user = await users.FindByEmailAsync(request.Email, ct);
+        // The throttle is asked before the database, so that a refused guess costs no query. Only a device token needs the
+        // account first: it counts only for the account it was issued to.
+        var user = request.DeviceToken is null ? null : await users.FindByEmailAsync(request.Email, ct);
         var signIn = new SignIn(UserStore.Normalize(request.Email), http.Connection.RemoteIpAddress, devices.DeviceOf(request.DeviceToken, user?.Id));
-        var checkedPassword = await check.CheckAsync(signIn, request.Password, user?.PasswordHash, ct);
+        var checkedPassword = await check.CheckAsync(signIn, request.Password, async ct =>
+        {
+            user = request.DeviceToken is null ? await users.FindByEmailAsync(request.Email, ct) : user;
+            return user?.PasswordHash;
+        }, ct);
         if (checkedPassword.RetryAfter is { } wait)
         {
             return ThrottledCheck.TooManyAttempts(http, wait);

@@ -30,8 +30,11 @@ public sealed class ThrottledPasswordCheck(LoginThrottle throttle, PasswordHashe
 {
     /// <param name="signIn">Who is proving they know the password.</param>
     /// <param name="password">What they sent.</param>
-    /// <param name="storedHash">The account's hash, or null for an unknown account: checked against a decoy, same work, same answer.</param>
-    public async Task<ThrottledCheck> CheckAsync(SignIn signIn, string password, string? storedHash, CancellationToken ct)
+    /// <param name="readStoredHash">
+    /// Reads the account's hash, or null for an unknown account (checked against a decoy: same work, same answer). Called
+    /// only once the throttle let the attempt through, so that a refused guess costs no database query.
+    /// </param>
+    public async Task<ThrottledCheck> CheckAsync(SignIn signIn, string password, Func<CancellationToken, Task<string?>> readStoredHash, CancellationToken ct)
     {
         var attempt = await throttle.BeginAsync(signIn);
         if (attempt.RetryAfter is { } wait)
@@ -39,7 +42,7 @@ public sealed class ThrottledPasswordCheck(LoginThrottle throttle, PasswordHashe
             return new ThrottledCheck(wait, PasswordCheck.Failed);
         }
 
-        var result = await passwords.VerifyAsync(password, storedHash, ct);
+        var result = await passwords.VerifyAsync(password, await readStoredHash(ct), ct);
         if (result != PasswordCheck.Failed)
         {
             await throttle.SucceededAsync(attempt);

@@ -14,7 +14,6 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
     private readonly Lock _gate = new();
-    private bool _frozen;
 
     private ChildProcess(Process process, StreamWriter log)
     {
@@ -100,12 +99,8 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Sends a POSIX signal: STOP freezes the process, CONT thaws it.</summary>
     public async Task SignalAsync(string signal)
     {
-        using (var kill = Process.Start("kill", [$"-{signal}", Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        _frozen = signal switch { "STOP" => true, "CONT" => false, _ => _frozen };
+        using var kill = Process.Start("kill", [$"-{signal}", Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Sends a POSIX signal (INT, TERM, KILL...) and waits for the process to exit.</summary>
@@ -113,12 +108,9 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // A frozen process (STOP) would act on the signal only once it runs again; CONT is harmless to one that runs.
+            await SignalAsync("CONT");
             await SignalAsync(signal);
-            if (_frozen)
-            {
-                // A frozen process acts on the signal only once it runs again.
-                await SignalAsync("CONT");
-            }
 
             using var cts = new CancellationTokenSource(timeout);
             try

@@ -69,11 +69,10 @@ public sealed class LocalStack : IAsyncDisposable
         ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
     };
 
-    public Dictionary<string, string> WebEnvironment(Uri auth, Uri notes) => new()
+    /// <summary>Memo.Web finds Auth and Notes as the gateway does, and keeps its sessions in the cache.</summary>
+    public Dictionary<string, string> WebEnvironment(Uri auth, Uri notes) => new(GatewayEnvironment(auth, notes))
     {
         [$"ConnectionStrings__{Cache}"] = Redis.ConnectionString,
-        ["services__auth__http__0"] = auth.ToString().TrimEnd('/'),
-        ["services__notes__http__0"] = notes.ToString().TrimEnd('/'),
     };
 
     /// <summary>

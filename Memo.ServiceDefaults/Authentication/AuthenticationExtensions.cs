@@ -36,9 +36,8 @@ public static class AuthenticationExtensions
                 {
                     ValidIssuer = jwt.Value.Issuer,
                     ValidAudience = jwt.Value.Audience,
-                    ValidAlgorithms = JwtOptions.Algorithms,
-                    // Replaces the check against ValidAlgorithms, so it makes that check too. A key verifies only its own
-                    // algorithm: a token cannot choose how its signature is checked (RFC 8725, section 3.1).
+                    // Only ES256 and RS256, and a key verifies only its own algorithm: a token cannot choose how its
+                    // signature is checked (RFC 8725, section 3.1). (With a validator, ValidAlgorithms would go unread.)
                     AlgorithmValidator = (algorithm, key, _, _) =>
                         JwtOptions.Algorithms.Contains(algorithm) && keys.Find(key.KeyId)?.Algorithm == algorithm,
                     ValidTypes = [JwtOptions.TokenType],

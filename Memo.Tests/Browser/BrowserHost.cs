@@ -20,7 +20,9 @@ public class BrowserHost : IAsyncLifetime
     private ServiceProcess? _web;
     private ServiceProcess? _gateway;
 
-    public LocalMemoHost Memo { get; } = new();
+    public BrowserHost() => Memo = new StackHost(this);
+
+    public LocalMemoHost Memo { get; }
 
     public ServiceProcess Web => _web ?? throw new InvalidOperationException("Not started.");
 
@@ -29,19 +31,14 @@ public class BrowserHost : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Auth settings for this class's stack (Auth is restarted with them), or null for the defaults.</summary>
-    protected virtual IReadOnlyDictionary<string, string>? AuthSettings => null;
+    /// <summary>The settings this class's Auth starts with.</summary>
+    protected virtual IReadOnlyDictionary<string, string> AuthSettings => LocalMemoHost.FastAuthSettings;
 
     protected virtual IReadOnlyDictionary<string, string> WebSettings => new Dictionary<string, string>();
 
     public async Task InitializeAsync()
     {
         await Memo.InitializeAsync();
-        if (AuthSettings is { } authSettings)
-        {
-            await Memo.RestartAuthAsync(new Dictionary<string, string>(LocalMemoHost.FastAuthSettings.Concat(authSettings)));
-        }
-
         _web = await StartWebAsync(Memo.AuthServiceUrl, Memo.NotesServiceUrl);
         _gateway = await Memo.Stack.StartGatewayAsync(Memo.AuthServiceUrl, Memo.NotesServiceUrl, LocalMemoHost.RelaxedGatewaySettings, web: _web.Url);
         // Assertions wait for the page up to 15 s rather than 5: this machine's two cores are often shared (a sign-up
@@ -104,5 +101,11 @@ public class BrowserHost : IAsyncLifetime
         }
 
         await Memo.DisposeAsync();
+    }
+
+    /// <summary>The local stack, its Auth started with this class's <see cref="AuthSettings"/>.</summary>
+    private sealed class StackHost(BrowserHost browser) : LocalMemoHost
+    {
+        protected override IReadOnlyDictionary<string, string> AuthSettings => browser.AuthSettings;
     }
 }

@@ -119,7 +119,9 @@ public sealed class WebJourneyTests(BrowserHost host) : IClassFixture<BrowserHos
         await Expect(page.Locator(".note-content")).ToHaveTextAsync("this tab wins");
         await other.CloseAsync();
 
-        // Delete, after a confirmation.
+        // Delete, after a confirmation. A confirmation left open in another tab then finds the note gone.
+        var late = await context.NewPageAsync();
+        await late.GotoAsync(koreanNote + "/delete");
         await page.Link("Delete").ClickAsync();
         await Expect(page.GetByText($"Delete “{KoreanTitle}”? This cannot be undone.")).ToBeVisibleAsync();
         await page.CheckScreenAsync("delete");
@@ -128,6 +130,9 @@ public sealed class WebJourneyTests(BrowserHost host) : IClassFixture<BrowserHos
         await Expect(titles).ToHaveTextAsync(["Shopping list"]);
         await page.GotoAsync(koreanNote);
         await Expect(page.Heading()).ToHaveTextAsync("Not found");
+        await late.Button("Delete note").ClickAsync();
+        await Expect(late.Heading()).ToHaveTextAsync("Not found");
+        await late.CloseAsync();
 
         // Sign out: the notes are behind sign-in again.
         await page.Button("Sign out").ClickAsync();

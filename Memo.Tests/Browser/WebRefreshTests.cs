@@ -1,3 +1,5 @@
+using Memo.Tests.Hosting;
+
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Playwright;
 
@@ -15,7 +17,7 @@ public sealed class ShortTokenBrowserHost : BrowserHost
 {
     public static readonly TimeSpan RefreshDue = TimeSpan.FromSeconds(5);
 
-    protected override IReadOnlyDictionary<string, string>? AuthSettings => new Dictionary<string, string>
+    protected override IReadOnlyDictionary<string, string> AuthSettings => new Dictionary<string, string>(LocalMemoHost.FastAuthSettings)
     {
         ["Tokens__AccessTokenLifetime"] = "00:00:30",
     };

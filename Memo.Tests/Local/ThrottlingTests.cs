@@ -151,6 +151,30 @@ public sealed class ThrottlingTests(LocalMemoHost host) : IClassFixture<LocalMem
     }
 
     [Fact]
+    public async Task A_refused_guess_is_answered_without_the_database()
+    {
+        await using var auth = await host.Stack.StartAuthAsync(Settings(freeFailures: 0, baseWait: "00:01:00"));
+        using var client = new MemoClient(host.WithAuth(auth.Url), IPAddress.Parse("127.0.0.40"));
+        var user = await client.NewUserAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await LoginStatusAsync(client, user.Email, WrongPassword));
+
+        // The throttle (in Redis) refuses before the account is read: with PostgreSQL down the answer is still 429, not 500.
+        await host.Stack.Postgres.StopAsync();
+        try
+        {
+            using var refused = await client.Auth(HttpMethod.Post, "/auth/login", new { email = user.Email, password = user.Password });
+            await AuthScenarios.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        }
+        finally
+        {
+            await host.Stack.Postgres.StartAsync();
+        }
+
+        // The fixture's services, which the other tests share, are back before this test ends.
+        await client.WaitForStatusAsync(() => client.Notes(HttpMethod.Get, "/notes", token: user.Tokens.AccessToken), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task During_a_Redis_outage_logins_and_logouts_answer_fast_and_failures_are_still_throttled()
     {
         await using var replicas = await StartTwoAsync(Settings(freeFailures: 2, baseWait: "00:01:00"));

@@ -48,12 +48,26 @@ public sealed class PeriodicWorkRunnerTests
         await _alongside.Started;
         _clock.Advance(TimeSpan.FromMinutes(5));
         var second = _runner.RunDueAsync(runsBeforeRequests: false);
-        var timerRun = _runner.RunNowAsync(_alongside);
         Assert.False(second.IsCompleted);
 
         _alongside.Release();
-        await Task.WhenAll(first, second, timerRun);
+        await Task.WhenAll(first, second);
         Assert.Equal(1, _alongside.Runs);
+    }
+
+    [Fact]
+    public async Task Work_run_now_follows_the_run_under_way_and_looks_again()
+    {
+        _alongside.Hold();
+        var underWay = _runner.RunDueAsync(runsBeforeRequests: false);
+        await _alongside.Started;
+        var now = _runner.RunNowAsync(_alongside);
+        var joined = _runner.RunDueAsync(runsBeforeRequests: false);
+        Assert.False(now.IsCompleted);
+
+        _alongside.Release();
+        await Task.WhenAll(underWay, now, joined);
+        Assert.Equal((2, 1), (_alongside.Runs, _alongside.MostAtOnce));
     }
 
     [Fact]
@@ -78,15 +92,20 @@ public sealed class PeriodicWorkRunnerTests
     private sealed class CountingWork(TimeSpan interval, bool runsBeforeRequests) : IPeriodicWork
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
         private TaskCompletionSource? _hold;
         private bool _fail;
         private int _runs;
+        private int _running;
+        private int _mostAtOnce;
 
         public TimeSpan Interval => interval;
 
         public bool RunsBeforeRequests => runsBeforeRequests;
 
         public int Runs => _runs;
+
+        public int MostAtOnce => _mostAtOnce;
 
         public Task Started => _started.Task;
 
@@ -99,16 +118,31 @@ public sealed class PeriodicWorkRunnerTests
         public async Task RunAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _runs);
-            _started.TrySetResult();
-            if (_hold is not null)
+            lock (_gate)
             {
-                await _hold.Task;
+                _mostAtOnce = Math.Max(_mostAtOnce, ++_running);
             }
 
-            if (_fail)
+            _started.TrySetResult();
+            try
             {
-                _fail = false;
-                throw new InvalidOperationException("A run that fails.");
+                if (_hold is not null)
+                {
+                    await _hold.Task;
+                }
+
+                if (_fail)
+                {
+                    _fail = false;
+                    throw new InvalidOperationException("A run that fails.");
+                }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _running--;
+                }
             }
         }
     }

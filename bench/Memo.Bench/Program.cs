@@ -401,8 +401,8 @@ static double Slope(List<(double X, double Y)> points)
 }
 
 // Writes leave work behind in PostgreSQL (autovacuum of the tables and their GIN indexes, a checkpoint) that would
-// otherwise land on the next group's runs: in a full run, refresh after the create and update groups shared the
-// cores with 13 CPU-seconds of it per run. Each group starts once it is done, with fresh statistics in every database.
+// otherwise land on whichever group runs next, at a moment of autovacuum's choosing. Each group starts once it is
+// done, planned with fresh statistics in every database.
 async Task SettlePostgresAsync()
 {
     var settling = Stopwatch.StartNew();

@@ -53,11 +53,8 @@ public static class SessionsApi
         // account first: it counts only for the account it was issued to.
         var user = request.DeviceToken is null ? null : await users.FindByEmailAsync(request.Email, ct);
         var signIn = new SignIn(UserStore.Normalize(request.Email), http.Connection.RemoteIpAddress, devices.DeviceOf(request.DeviceToken, user?.Id));
-        var checkedPassword = await check.CheckAsync(signIn, request.Password, async ct =>
-        {
-            user = request.DeviceToken is null ? await users.FindByEmailAsync(request.Email, ct) : user;
-            return user?.PasswordHash;
-        }, ct);
+        var checkedPassword = await check.CheckAsync(signIn, request.Password,
+            async ct => (user ??= await users.FindByEmailAsync(request.Email, ct))?.PasswordHash, ct);
         if (checkedPassword.RetryAfter is { } wait)
         {
             return ThrottledCheck.TooManyAttempts(http, wait);

@@ -82,15 +82,11 @@ await Parallel.ForEachAsync(Enumerable.Range(0, users), new ParallelOptions { Ma
 // A running Auth holds the spent refresh tokens of its live sessions until the sessions end: 1,000 per seeded session
 // here. Without them refresh_tokens starts nearly empty and grows a hundredfold within a full run, and PostgreSQL, which
 // plans from the statistics of the nearly empty table, looked every token up by reading the whole table.
-await using (var authDb = NpgsqlDataSource.Create(stack.Postgres.ConnectionString(LocalStack.AuthDatabase)))
-{
-    await using var history = authDb.CreateCommand("""
-        INSERT INTO refresh_tokens (token_hash, session_id, created_at, used_at)
-        SELECT sha256(gen_random_uuid()::text::bytea), s.id, now() - interval '1 hour', now() - interval '1 hour'
-        FROM sessions s CROSS JOIN generate_series(1, 1000)
-        """);
-    await history.ExecuteNonQueryAsync();
-}
+await ExecuteSqlAsync(LocalStack.AuthDatabase, """
+    INSERT INTO refresh_tokens (token_hash, session_id, created_at, used_at)
+    SELECT sha256(gen_random_uuid()::text::bytea), s.id, now() - interval '1 hour', now() - interval '1 hour'
+    FROM sessions s CROSS JOIN generate_series(1, 1000)
+    """);
 
 var noteIds = new List<(int User, string Id)>();
 await Parallel.ForEachAsync(Enumerable.Range(0, users * notesPerUser), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
@@ -408,15 +404,20 @@ async Task SettlePostgresAsync()
     var settling = Stopwatch.StartNew();
     foreach (var database in new[] { LocalStack.AuthDatabase, LocalStack.NotesDatabase })
     {
-        await using var db = NpgsqlDataSource.Create(stack.Postgres.ConnectionString(database));
-        await using var vacuum = db.CreateCommand("VACUUM (ANALYZE)");
-        vacuum.CommandTimeout = 0;
-        await vacuum.ExecuteNonQueryAsync();
-        await using var checkpoint = db.CreateCommand("CHECKPOINT");
-        await checkpoint.ExecuteNonQueryAsync();
+        await ExecuteSqlAsync(database, "VACUUM (ANALYZE)");
+        await ExecuteSqlAsync(database, "CHECKPOINT");
     }
 
     Console.WriteLine(FormattableString.Invariant($"  (PostgreSQL vacuumed, analyzed and checkpointed in {settling.Elapsed.TotalSeconds:F1} s)"));
+}
+
+// One statement, run directly in a database of the local stack's PostgreSQL, without a time limit.
+async Task ExecuteSqlAsync(string database, string sql)
+{
+    await using var connection = new NpgsqlConnection(stack.Postgres.ConnectionString(database));
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+    await command.ExecuteNonQueryAsync();
 }
 
 // New access tokens for the seeded users, by refreshing their sessions.

@@ -18,12 +18,12 @@ var authdb = postgres.AddDatabase("authdb");
 var notesdb = postgres.AddDatabase("notesdb");
 
 // The services are internal: clients reach them only through the gateway.
-var auth = builder.AddProject<Projects.Memo_Auth>("auth")
+var auth = AddService<Projects.Memo_Auth>("auth")
     .WithReference(authdb).WaitFor(authdb)
     .WithReference(cache).WaitFor(cache)
     .WithHttpHealthCheck("/health");
 
-var notes = builder.AddProject<Projects.Memo_Notes>("notes")
+var notes = AddService<Projects.Memo_Notes>("notes")
     .WithReference(notesdb).WaitFor(notesdb)
     .WithReference(cache).WaitFor(cache)
     .WithReference(auth).WaitFor(auth)
@@ -31,7 +31,7 @@ var notes = builder.AddProject<Projects.Memo_Notes>("notes")
 
 // The browser front end, internal too: it calls Auth and Notes from the server and keeps sessions and its Data
 // Protection keys in the cache (services__auth__http__0, services__notes__http__0, ConnectionStrings__cache).
-var web = builder.AddProject<Projects.Memo_Web>("web")
+var web = AddService<Projects.Memo_Web>("web")
     .WithReference(auth).WaitFor(auth)
     .WithReference(notes).WaitFor(notes)
     .WithReference(cache).WaitFor(cache)
@@ -39,7 +39,7 @@ var web = builder.AddProject<Projects.Memo_Web>("web")
 
 // The one entry point, and the only resource with external endpoints. It finds the services by these references
 // (services__auth__http__0, services__notes__http__0, services__web__http__0).
-builder.AddProject<Projects.Memo_Gateway>("gateway")
+AddService<Projects.Memo_Gateway>("gateway")
     .WithReference(auth).WaitFor(auth)
     .WithReference(notes).WaitFor(notes)
     .WithReference(web).WaitFor(web)
@@ -47,3 +47,8 @@ builder.AddProject<Projects.Memo_Gateway>("gateway")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();
+
+// Two glibc arenas rather than up to eight per core: with more, memory freed by one thread was not reused by others and
+// Auth's native memory grew through a soak (docs/performance.md, "Memory"). Memo.DevHost runs them the same way.
+IResourceBuilder<ProjectResource> AddService<TProject>(string name) where TProject : IProjectMetadata, new() =>
+    builder.AddProject<TProject>(name).WithEnvironment("MALLOC_ARENA_MAX", "2");

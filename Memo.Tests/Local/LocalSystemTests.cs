@@ -41,6 +41,18 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         Assert.Contains(setting, failure.Output);
     }
 
+    // Two glibc arenas instead of up to eight per core: without the cap, Auth's and the gateway's native memory grew
+    // through a soak (docs/performance.md, "Memory"). The AppHost sets the same.
+    [Fact]
+    public void Every_service_runs_with_glibc_arenas_capped_at_two()
+    {
+        foreach (var service in new[] { host.Auth, host.Notes, host.Gateway })
+        {
+            var environment = File.ReadAllText($"/proc/{service.ProcessId}/environ").Split('\0');
+            Assert.Contains("MALLOC_ARENA_MAX=2", environment);
+        }
+    }
+
     [Fact]
     public async Task A_note_acknowledged_with_201_survives_SIGKILL_of_Postgres_and_at_most_one_request_per_service_fails_after()
     {

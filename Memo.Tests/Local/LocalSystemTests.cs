@@ -41,8 +41,8 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         Assert.Contains(setting, failure.Output);
     }
 
-    // Two glibc arenas instead of up to eight per core: without the cap, Auth's and the gateway's native memory grew
-    // through a soak (docs/performance.md, "Memory"). The AppHost sets the same.
+    // Two glibc arenas instead of up to eight per core: without the cap, Auth's native memory grew through a soak
+    // (docs/performance.md, "Memory"). The AppHost sets the same.
     [Fact]
     public void Every_service_runs_with_glibc_arenas_capped_at_two()
     {

@@ -365,6 +365,7 @@ async Task<int> SoakAsync(int minutes)
     }
 
     // Flat: the last minute's mean within 5 MB (or 5 %) of the first measured minute's, and no steady climb between.
+    // The verdict is on RSS; its two parts are printed to tell where a climb is.
     var measured = samples.Where(s => s.Minute >= 1).ToList();
     var flat = true;
     for (var i = 0; i < services.Length; i++)

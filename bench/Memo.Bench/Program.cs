@@ -349,8 +349,8 @@ async Task<int> SoakAsync(int minutes)
         var runs = Task.WhenAll(streams.Select(s => RunWrkAsync(Path.Combine(scripts, s.Script), s.Target, s.Connections, 60, data)));
         do
         {
-            samples.Add((soak.Elapsed.TotalMinutes, services.Select(s => RssMb(s.Process.ProcessId)).ToArray(),
-                services.Select(s => StatusMb(s.Process.ProcessId, "RssFile:")).ToArray()));
+            var memory = services.Select(s => RssMb(s.Process.ProcessId)).ToArray();
+            samples.Add((soak.Elapsed.TotalMinutes, memory.Select(m => m.Rss).ToArray(), memory.Select(m => m.Files).ToArray()));
         }
         while (await Task.WhenAny(runs, Task.Delay(TimeSpan.FromSeconds(5))) != runs);
 
@@ -555,12 +555,17 @@ static double MachineBusySeconds()
     return (cpu.Sum() - cpu[3] - cpu[4]) / 100.0; // all but idle and iowait
 }
 
-static double PeakRssMb(int pid) => StatusMb(pid, "VmHWM:");
+static double PeakRssMb(int pid) => StatusMb(File.ReadAllLines($"/proc/{pid}/status"), "VmHWM:");
 
-static double RssMb(int pid) => StatusMb(pid, "VmRSS:");
+// RSS and its mapped files from one read of /proc/<pid>/status, so that both describe the same moment.
+static (double Rss, double Files) RssMb(int pid)
+{
+    var status = File.ReadAllLines($"/proc/{pid}/status");
+    return (StatusMb(status, "VmRSS:"), StatusMb(status, "RssFile:"));
+}
 
-static double StatusMb(int pid, string field) =>
-    File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
+static double StatusMb(string[] status, string field) =>
+    status.Where(l => l.StartsWith(field, StringComparison.Ordinal))
         .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
 
 int IntArg(string name, int fallback) => int.TryParse(StringArg(name, ""), out var v) ? v : fallback;

@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Memo.Notes.Notes;
 
-/// <summary>A note as the API returns it. Times are UTC; <see cref="Version"/> is also the ETag.</summary>
-public sealed record Note(Guid Id, string Title, string Content, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version);
+/// <summary>
+/// A note as the API returns it. Times are UTC; <see cref="Version"/> is also the ETag. Tags is an array, as Npgsql
+/// reads it: System.Text.Json writes an array by index, and an IReadOnlyList through an enumerator allocated per note.
+/// </summary>
+public sealed record Note(Guid Id, string Title, string Content, string[] Tags, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version);
 
 /// <summary>The body of POST and PUT.</summary>
 public sealed record NoteRequest(
@@ -11,7 +14,7 @@ public sealed record NoteRequest(
     [property: Required(AllowEmptyStrings = true), StringLength(100_000)] string Content,
     [property: NoteTags] IReadOnlyList<string>? Tags)
 {
-    public IReadOnlyList<string> DistinctTags => Tags?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+    public string[] DistinctTags => Tags?.Distinct(StringComparer.Ordinal).ToArray() ?? [];
 }
 
 /// <summary>At most 16 tags of 1 to 32 characters (not blank).</summary>

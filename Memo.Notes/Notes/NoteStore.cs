@@ -35,7 +35,7 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("title", note.Title);
         command.Parameters.AddWithValue("content", note.Content);
-        command.Parameters.AddWithValue("tags", note.Tags.ToArray());
+        command.Parameters.AddWithValue("tags", note.Tags);
         command.Parameters.AddWithValue("now", now);
         await command.ExecuteNonQueryAsync(ct);
         return note;
@@ -46,48 +46,53 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
         await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE id = @id AND owner_id = @owner");
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("owner", owner);
-        return (await ReadAsync(command, ct)).SingleOrDefault();
+        return (await ReadAsync(command, 1, ct)).SingleOrDefault();
     }
 
     /// <summary>Newest first, one more than the limit read to know whether a next page exists.</summary>
     public async Task<NotePage> ListAsync(Guid owner, NoteQuery query, CancellationToken ct)
     {
-        var sql = new StringBuilder($"SELECT {Columns} FROM notes WHERE owner_id = @owner");
         await using var command = db.CreateCommand();
         command.Parameters.AddWithValue("owner", owner);
+        var afterClause = "";
         if (query.After is { } after)
         {
-            sql.Append(" AND (created_at, id) < (@after_time, @after_id)");
+            afterClause = " AND (created_at, id) < (@after_time, @after_id)";
             command.Parameters.AddWithValue("after_time", after.CreatedAt);
             command.Parameters.AddWithValue("after_id", after.Id);
         }
 
+        var tagClause = "";
         if (query.Tag is not null)
         {
-            sql.Append(" AND tags @> ARRAY[@tag]");
+            tagClause = " AND tags @> ARRAY[@tag]";
             command.Parameters.AddWithValue("tag", NpgsqlDbType.Text, query.Tag);
         }
 
+        var textClause = "";
         if (query.Text is not null)
         {
             // The trigram indexes serve a text with three letters or digits in a row. For a shorter one they can only
             // return every user's notes, which PostgreSQL's estimates did not foresee (docs/performance.md): that text
             // is written in a form no index serves, so the user's own notes are read and filtered. lower(x) LIKE
             // lower(p) is what ILIKE computes in a UTF-8 database.
-            sql.Append(HasTrigram(query.Text)
+            textClause = HasTrigram(query.Text)
                 ? " AND (title ILIKE @pattern OR content ILIKE @pattern)"
-                : " AND (lower(title) LIKE lower(@pattern) OR lower(content) LIKE lower(@pattern))");
+                : " AND (lower(title) LIKE lower(@pattern) OR lower(content) LIKE lower(@pattern))";
             command.Parameters.AddWithValue("pattern", $"%{EscapeLike(query.Text)}%");
         }
 
-        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
         command.Parameters.AddWithValue("limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
+        command.CommandText = $"SELECT {Columns} FROM notes WHERE owner_id = @owner{afterClause}{tagClause}{textClause} ORDER BY created_at DESC, id DESC LIMIT @limit";
 
-        var notes = await ReadAsync(command, ct);
-        return notes.Count > query.Limit
-            ? new NotePage(notes[..query.Limit], new NoteCursor(notes[query.Limit - 1].CreatedAt, notes[query.Limit - 1].Id).ToString())
-            : new NotePage(notes, null);
+        var notes = await ReadAsync(command, query.Limit + 1, ct);
+        if (notes.Count <= query.Limit)
+        {
+            return new NotePage(notes, null);
+        }
+
+        notes.RemoveAt(query.Limit);
+        return new NotePage(notes, new NoteCursor(notes[^1].CreatedAt, notes[^1].Id).ToString());
     }
 
     /// <summary>Replaces the note if it exists and, when <paramref name="expectedVersion"/> is given, is still at that version.</summary>
@@ -102,10 +107,10 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("title", request.Title);
         command.Parameters.AddWithValue("content", request.Content);
-        command.Parameters.AddWithValue("tags", request.DistinctTags.ToArray());
+        command.Parameters.AddWithValue("tags", request.DistinctTags);
         command.Parameters.AddWithValue("now", Now());
         command.Parameters.AddWithValue("expected", NpgsqlDbType.Integer, (object?)expectedVersion ?? DBNull.Value);
-        if ((await ReadAsync(command, ct)).SingleOrDefault() is { } updated)
+        if ((await ReadAsync(command, 1, ct)).SingleOrDefault() is { } updated)
         {
             return new UpdateResult.Updated(updated);
         }
@@ -169,9 +174,10 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
     private static string EscapeLike(string text) =>
         text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
-    private static async Task<List<Note>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    // Sized for the rows the statement can return (its LIMIT, or 1 by key): a list grown row by row copies itself.
+    private static async Task<List<Note>> ReadAsync(NpgsqlCommand command, int capacity, CancellationToken ct)
     {
-        var notes = new List<Note>();
+        var notes = new List<Note>(capacity);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {

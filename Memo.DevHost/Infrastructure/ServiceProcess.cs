@@ -36,9 +36,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         var url = new Uri($"http://127.0.0.1:{(port ?? Ports.FindFree()).ToString(CultureInfo.InvariantCulture)}");
         var env = new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = url.ToString() };
         env.TryAdd("ASPNETCORE_ENVIRONMENT", "Production");
-        // As the AppHost runs them: two glibc arenas rather than up to eight per core; with more, Auth's native memory
-        // grew through a soak (docs/performance.md, "Memory").
+        // As the AppHost runs them: two glibc arenas rather than up to eight per core, and blocks of 64 KB and more
+        // mapped on their own, so that freed native memory goes back (docs/performance.md, "Memory").
         env.TryAdd("MALLOC_ARENA_MAX", "2");
+        env.TryAdd("MALLOC_MMAP_THRESHOLD_", "65536");
         var process = ChildProcess.Start("dotnet", [assembly], LogPath(logDirectory, project, url), env, workingDirectory: Path.GetDirectoryName(assembly));
         return WaitUntilAliveAsync(project, url, process, cancellationToken);
     }

@@ -41,15 +41,16 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         Assert.Contains(setting, failure.Output);
     }
 
-    // Two glibc arenas instead of up to eight per core: without the cap, Auth's native memory grew through a soak
-    // (docs/performance.md, "Memory"). The AppHost sets the same.
+    // Two glibc arenas instead of up to eight per core, and large blocks mapped on their own: without them native
+    // memory grew through a soak and the peaks were higher (docs/performance.md, "Memory"). The AppHost sets the same.
     [Fact]
-    public void Every_service_runs_with_glibc_arenas_capped_at_two()
+    public void Every_service_runs_with_glibc_arenas_capped_at_two_and_a_fixed_mmap_threshold()
     {
         foreach (var service in new[] { host.Auth, host.Notes, host.Gateway })
         {
             var environment = File.ReadAllText($"/proc/{service.ProcessId}/environ").Split('\0');
             Assert.Contains("MALLOC_ARENA_MAX=2", environment);
+            Assert.Contains("MALLOC_MMAP_THRESHOLD_=65536", environment);
         }
     }
 

@@ -52,6 +52,7 @@ builder.Services.AddSingleton<IPeriodicWork>(sp => sp.GetRequiredService<OutboxR
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();
+builder.Services.WithoutDataProtectionAtStart();
 
 var app = builder.Build();
 

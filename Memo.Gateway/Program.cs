@@ -34,6 +34,7 @@ builder.Services.AddGatewayRateLimits();
 builder.Services.AddRequestTimeouts();
 builder.Services.AddOutputCache(options => options.AddPolicy(PublicResponseCachePolicy.Name, new PublicResponseCachePolicy()));
 RequestHeaderLimit.ConfigureKestrelCeiling(builder.Services);
+builder.Services.WithoutDataProtectionAtStart();
 
 var app = builder.Build();
 

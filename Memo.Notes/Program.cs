@@ -37,6 +37,7 @@ builder.Services.AddHostedService<AccountDeletionConsumer>();
 
 builder.AddMemoAuthentication();
 builder.Services.AddValidation();
+builder.Services.WithoutDataProtectionAtStart();
 
 var app = builder.Build();
 

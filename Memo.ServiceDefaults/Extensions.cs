@@ -123,6 +123,25 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// For a service that protects nothing with Data Protection, which ASP.NET Core's authentication and YARP register
+    /// anyway: drops its hosted service, which reads (or creates and writes) a key ring at start, parsing its XML: 3 to
+    /// 4 MB of memory (docs/performance.md, "Memory"). A key ring is still read if anything asks for one.
+    /// Call it after the registrations that add Data Protection.
+    /// </summary>
+    public static IServiceCollection WithoutDataProtectionAtStart(this IServiceCollection services)
+    {
+        // The hosted service is internal to ASP.NET Core: found by name (LocalSystemTests checks it is gone).
+        foreach (var startup in services.Where(d => d.ImplementationType?.FullName == DataProtectionHostedService).ToList())
+        {
+            services.Remove(startup);
+        }
+
+        return services;
+    }
+
+    private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
     /// <summary>Binds <typeparamref name="TOptions"/> to a configuration section and validates its data annotations at start.</summary>
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
         where TOptions : class

@@ -54,6 +54,18 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         }
     }
 
+    // Nothing in them uses Data Protection, so no key ring is read at start: the XML documents a key ring is parsed into
+    // (System.Private.Xml.Linq) never load. ServiceDefaults' WithoutDataProtectionAtStart finds the hosted service
+    // that would read it by its name; this fails if that name changes.
+    [Fact]
+    public void Auth_Notes_and_the_gateway_read_no_data_protection_key_ring()
+    {
+        foreach (var service in new[] { host.Auth, host.Notes, host.Gateway })
+        {
+            Assert.DoesNotContain("System.Private.Xml.Linq.dll", File.ReadAllText($"/proc/{service.ProcessId}/maps"));
+        }
+    }
+
     [Fact]
     public async Task A_note_acknowledged_with_201_survives_SIGKILL_of_Postgres_and_at_most_one_request_per_service_fails_after()
     {

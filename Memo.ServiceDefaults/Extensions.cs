@@ -28,6 +28,9 @@ public static class Extensions
     public const string AlivenessEndpointPath = "/alive";
     public const string LiveTag = "live";
 
+    // Internal to ASP.NET Core, so named rather than typed (see WithoutDataProtectionAtStart).
+    private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -131,7 +134,7 @@ public static class Extensions
     /// </summary>
     public static IServiceCollection WithoutDataProtectionAtStart(this IServiceCollection services)
     {
-        // The hosted service is internal to ASP.NET Core: found by name (LocalSystemTests checks it is gone).
+        // Found by name (LocalSystemTests checks it is gone).
         foreach (var startup in services.Where(d => d.ImplementationType?.FullName == DataProtectionHostedService).ToList())
         {
             services.Remove(startup);
@@ -139,8 +142,6 @@ public static class Extensions
 
         return services;
     }
-
-    private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
     /// <summary>Binds <typeparamref name="TOptions"/> to a configuration section and validates its data annotations at start.</summary>
     public static IServiceCollection AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)

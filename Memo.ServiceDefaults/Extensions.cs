@@ -89,11 +89,18 @@ public static class Extensions
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            return builder;
+            AddOpenTelemetryExport(builder);
         }
 
+        return builder;
+    }
+
+    // Its own method so that a service without an exporter never loads the OpenTelemetry assemblies: the JIT loads
+    // what a method names when it compiles that method.
+    private static void AddOpenTelemetryExport(IHostApplicationBuilder builder)
+    {
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -116,7 +123,6 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .UseOtlpExporter();
-        return builder;
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -163,11 +169,14 @@ public static class Extensions
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference();
+            MapApiReference(app);
         }
 
         return app.MapDefaultEndpoints();
     }
+
+    // Its own method, as AddOpenTelemetryExport: outside Development the Scalar assembly is never loaded.
+    private static void MapApiReference(WebApplication app) => app.MapScalarApiReference();
 
     /// <summary>
     /// <c>/health</c> (ready: every check, dependencies included) and <c>/alive</c> (the process answers).

@@ -24,7 +24,8 @@ var auth = AddService<Projects.Memo_Auth>("auth")
     .WithHttpHealthCheck("/health");
 
 // An 8 MB young generation rather than the one the GC sizes from the CPU's cache (16 MB on the benchmark's machine):
-// Notes' peak 7 MB lower at the same throughput (docs/performance.md, "Memory"). Memo.DevHost runs it the same way.
+// Notes' peak 8 to 10 MB lower, get-by-id as fast, the list up to a tenth slower (docs/performance.md, "Memory").
+// Memo.DevHost runs it the same way.
 var notes = AddService<Projects.Memo_Notes>("notes")
     .WithEnvironment("DOTNET_GCgen0size", "0x800000")
     .WithReference(notesdb).WaitFor(notesdb)

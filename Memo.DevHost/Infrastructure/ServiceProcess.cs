@@ -151,9 +151,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                var output = process.Tail();
+                // Disposing waits for the output readers to finish: the process can exit before its last lines,
+                // the ones naming why, have been read.
                 await process.DisposeAsync();
-                throw new ServiceStartException(project, output);
+                throw new ServiceStartException(project, process.Tail());
             }
 
             try

@@ -14,6 +14,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private ChildProcess(Process process, StreamWriter log)
     {
@@ -81,9 +82,16 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildProcess(process, log) { LogPath = logPath };
     }
 
-    /// <summary>The last lines the process wrote, for error messages.</summary>
+    /// <summary>The last lines the process wrote, for error messages; once it has exited, up to its very last.</summary>
     public string Tail()
     {
+        // A process can exit before the output readers have delivered its last lines (often the ones saying why):
+        // WaitForExit waits for them. Disposing has already waited.
+        if (!_disposed && _process.HasExited)
+        {
+            _process.WaitForExit();
+        }
+
         lock (_gate)
         {
             return string.Join(Environment.NewLine, _tail);
@@ -132,6 +140,7 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         await StopAsync("TERM", TimeSpan.FromSeconds(10));
         Watchdog.Stop(_watchdog);
+        _disposed = true;
         _process.Dispose();
         lock (_gate)
         {

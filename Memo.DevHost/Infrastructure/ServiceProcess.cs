@@ -151,10 +151,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                // Disposing waits for the output readers to finish: the process can exit before its last lines,
-                // the ones naming why, have been read.
+                var output = process.Tail();
                 await process.DisposeAsync();
-                throw new ServiceStartException(project, process.Tail());
+                throw new ServiceStartException(project, output);
             }
 
             try

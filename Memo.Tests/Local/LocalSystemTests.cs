@@ -47,7 +47,7 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [Fact]
     public void Auth_Notes_and_the_gateway_run_with_glibc_arenas_capped_at_two_a_fixed_mmap_threshold_and_Notes_with_an_8_MB_gen0()
     {
-        foreach (var service in new[] { host.Auth, host.Notes, host.Gateway })
+        foreach (var service in ApiServices)
         {
             var environment = EnvironmentOf(service);
             Assert.Contains("MALLOC_ARENA_MAX=2", environment);
@@ -63,9 +63,9 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [Fact]
     public void Auth_Notes_and_the_gateway_read_no_data_protection_key_ring()
     {
-        foreach (var service in new[] { host.Auth, host.Notes, host.Gateway })
+        foreach (var service in ApiServices)
         {
-            Assert.DoesNotContain("System.Private.Xml.Linq.dll", File.ReadAllText($"/proc/{service.ProcessId}/maps"));
+            Assert.DoesNotContain("System.Private.Xml.Linq.dll", MapsOf(service));
         }
     }
 
@@ -74,9 +74,9 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
     [Fact]
     public void Without_an_exporter_or_Development_no_service_loads_OpenTelemetry_or_Scalar()
     {
-        foreach (var service in new[] { host.Auth, host.Notes, host.Gateway })
+        foreach (var service in ApiServices)
         {
-            var maps = File.ReadAllText($"/proc/{service.ProcessId}/maps");
+            var maps = MapsOf(service);
             Assert.DoesNotContain("/OpenTelemetry.dll", maps);
             Assert.DoesNotContain("/Scalar.AspNetCore.dll", maps);
         }
@@ -259,7 +259,12 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
 
     public void Dispose() => _client.Dispose();
 
+    // Every service the test host starts (it starts no Memo.Web).
+    private ServiceProcess[] ApiServices => [host.Auth, host.Notes, host.Gateway];
+
     private static string[] EnvironmentOf(ServiceProcess service) => File.ReadAllText($"/proc/{service.ProcessId}/environ").Split('\0');
+
+    private static string MapsOf(ServiceProcess service) => File.ReadAllText($"/proc/{service.ProcessId}/maps");
 
     private async Task<string> StoredIterationsAsync(Guid userId)
     {

@@ -327,9 +327,10 @@ async Task<int> SoakAsync(int minutes)
         ("web notes page via gateway", "web-notes.lua", gateway.Url, 2),
     };
     // RSS and the part of it that is mapped files (RssFile: the runtime's and the app's assemblies and native
-    // libraries, clean pages shared with every other .NET process); the rest (RssAnon, RssShmem: the GC heap, native
-    // allocations, JIT-compiled code) is what the service itself holds.
-    var samples = new List<(double Minute, double[] RssMb, double[] FileMb)>();
+    // libraries, clean pages shared with every other .NET process); the rest is what the service itself holds, split
+    // into compiled code (RssShmem: the runtime's W^X mapping of JIT-compiled code and its loader heaps), which grows
+    // while the JIT still works, and heaps (RssAnon: the GC heap and native allocations).
+    var samples = new List<(double Minute, double[] RssMb, double[] FileMb, double[] CodeMb)>();
     var rounds = new List<object>();
     var errors = 0L;
     var tokensIssued = Stopwatch.StartNew();
@@ -350,7 +351,7 @@ async Task<int> SoakAsync(int minutes)
         do
         {
             var memory = services.Select(s => RssMb(s.Process.ProcessId)).ToArray();
-            samples.Add((soak.Elapsed.TotalMinutes, memory.Select(m => m.Rss).ToArray(), memory.Select(m => m.Files).ToArray()));
+            samples.Add((soak.Elapsed.TotalMinutes, memory.Select(m => m.Rss).ToArray(), memory.Select(m => m.Files).ToArray(), memory.Select(m => m.Code).ToArray()));
         }
         while (await Task.WhenAny(runs, Task.Delay(TimeSpan.FromSeconds(5))) != runs);
 
@@ -373,9 +374,11 @@ async Task<int> SoakAsync(int minutes)
         var rss = Change(measured.Select(s => (s.Minute, s.RssMb[i])).ToList());
         var files = Change(measured.Select(s => (s.Minute, s.FileMb[i])).ToList());
         var own = Change(measured.Select(s => (s.Minute, s.RssMb[i] - s.FileMb[i])).ToList());
+        var code = Change(measured.Select(s => (s.Minute, s.CodeMb[i])).ToList());
+        var heaps = Change(measured.Select(s => (s.Minute, s.RssMb[i] - s.FileMb[i] - s.CodeMb[i])).ToList());
         flat &= rss.Flat;
         Console.WriteLine(FormattableString.Invariant(
-            $"{services[i].Name}: {rss.First:F0} MB in the first measured minute, {rss.Last:F0} MB in the last ({rss.Last - rss.First:+0;-0} MB, trend {rss.Slope:+0.00;-0.00} MB/min), peak {PeakRssMb(services[i].Process.ProcessId):F0} MB: {(rss.Flat ? "flat" : "GROWING")}; of which mapped files {files.First:F0} -> {files.Last:F0} MB ({files.Slope:+0.00;-0.00} MB/min), its own memory {own.First:F0} -> {own.Last:F0} MB ({own.Slope:+0.00;-0.00} MB/min, {(own.Flat ? "flat" : "growing")})."));
+            $"{services[i].Name}: {rss.First:F0} MB in the first measured minute, {rss.Last:F0} MB in the last ({rss.Last - rss.First:+0;-0} MB, trend {rss.Slope:+0.00;-0.00} MB/min), peak {PeakRssMb(services[i].Process.ProcessId):F0} MB: {(rss.Flat ? "flat" : "GROWING")}; of which mapped files {files.First:F0} -> {files.Last:F0} MB ({files.Slope:+0.00;-0.00} MB/min), its own memory {own.First:F0} -> {own.Last:F0} MB ({own.Slope:+0.00;-0.00} MB/min, {(own.Flat ? "flat" : "growing")}): compiled code {code.First:F0} -> {code.Last:F0} MB ({code.Slope:+0.00;-0.00} MB/min), heaps {heaps.First:F0} -> {heaps.Last:F0} MB ({heaps.Slope:+0.00;-0.00} MB/min)."));
     }
 
     await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
@@ -384,7 +387,7 @@ async Task<int> SoakAsync(int minutes)
         minutes,
         cores = Environment.ProcessorCount,
         rounds,
-        samples = samples.Select(s => new { s.Minute, s.RssMb, s.FileMb }),
+        samples = samples.Select(s => new { s.Minute, s.RssMb, s.FileMb, s.CodeMb }),
         peakRssMb = services.ToDictionary(s => s.Name, s => PeakRssMb(s.Process.ProcessId))
     },
         new JsonSerializerOptions { WriteIndented = true }));
@@ -557,11 +560,11 @@ static double MachineBusySeconds()
 
 static double PeakRssMb(int pid) => StatusMb(File.ReadAllLines($"/proc/{pid}/status"), "VmHWM:");
 
-// RSS and its mapped files from one read of /proc/<pid>/status, so that both describe the same moment.
-static (double Rss, double Files) RssMb(int pid)
+// RSS, its mapped files and its compiled code from one read of /proc/<pid>/status, so that all describe the same moment.
+static (double Rss, double Files, double Code) RssMb(int pid)
 {
     var status = File.ReadAllLines($"/proc/{pid}/status");
-    return (StatusMb(status, "VmRSS:"), StatusMb(status, "RssFile:"));
+    return (StatusMb(status, "VmRSS:"), StatusMb(status, "RssFile:"), StatusMb(status, "RssShmem:"));
 }
 
 static double StatusMb(string[] status, string field) =>

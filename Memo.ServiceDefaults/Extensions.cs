@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 using Memo.ServiceDefaults.Errors;
 
 using Microsoft.AspNetCore.Builder;
@@ -98,7 +100,8 @@ public static class Extensions
     }
 
     // Its own method so that a service without an exporter never loads the OpenTelemetry assemblies: the JIT loads
-    // what a method names when it compiles that method.
+    // what a method names when it compiles that method, and would load it with the caller if it inlined this one.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AddOpenTelemetryExport(IHostApplicationBuilder builder)
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -176,6 +179,7 @@ public static class Extensions
     }
 
     // Its own method, as AddOpenTelemetryExport: outside Development the Scalar assembly is never loaded.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MapApiReference(WebApplication app) => app.MapScalarApiReference();
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 
 using Memo.DevHost.Infrastructure;
 using Memo.Tests.Hosting;
+using Memo.Web.Sessions;
 
 using Microsoft.Playwright;
 
@@ -115,6 +116,27 @@ public sealed partial class WebSessionTests(BrowserHost host) : IClassFixture<Br
         await Expect(page).ToHaveURLAsync(MemoPages.NotePage());
         await page.GotoAsync("/");
         await Expect(page.Locator(".note-list h2")).ToHaveTextAsync(["typed before, saved after the restart", "before the restart"]);
+    }
+
+    [Fact]
+    public async Task A_page_reads_its_session_from_Redis_once_and_a_static_asset_not_at_all()
+    {
+        using var api = new MemoClient(host.Memo);
+        var user = await api.NewUserAsync();
+        var note = await api.CreateNoteAsync(user.Tokens.AccessToken, new NoteBody("read once", "its content"));
+        using var browser = new WebFormClient(host.Url);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.SignInAsync(user.Email, user.Password)).Status);
+        await using var redis = await RedisCommandLog.StartAsync(host.Memo.Stack.Redis.ConnectionString);
+
+        // The cookie check's read serves the page's call to Notes too.
+        var page = await browser.GetAsync($"/memos/{note.Id}");
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("read once", page.Page);
+        Assert.Equal(["GET"], await redis.CommandsOnAsync(SessionStore.KeyPrefix));
+
+        var asset = await browser.GetAsync("/app.css");
+        Assert.Equal(HttpStatusCode.OK, asset.Status);
+        Assert.Empty(await redis.CommandsOnAsync(SessionStore.KeyPrefix));
     }
 
     [Fact]

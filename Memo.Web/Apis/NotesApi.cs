@@ -15,7 +15,7 @@ namespace Memo.Web.Apis;
 /// Memo.Notes on behalf of the signed-in browser session of this request or interactive circuit
 /// (its session id comes from the authentication state; <see cref="AccessTokenHandler"/> adds the token).
 /// </summary>
-public sealed class NotesApi(HttpClient http, AuthenticationStateProvider authentication)
+public sealed class NotesApi(HttpClient http, AuthenticationStateProvider authentication, RequestSession session)
 {
     public const int PageSize = 20;
 
@@ -67,7 +67,7 @@ public sealed class NotesApi(HttpClient http, AuthenticationStateProvider authen
     public async Task<HttpResponseMessage> ExportAsync(string sessionId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/notes/export");
-        request.Options.Set(AccessTokenHandler.SessionId, sessionId);
+        session.Attach(request, sessionId);
         var response = await http.SendToAsync(MemoService.Notes, request, ct, HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {
@@ -99,7 +99,7 @@ public sealed class NotesApi(HttpClient http, AuthenticationStateProvider authen
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Options.Set(AccessTokenHandler.SessionId, await SessionIdAsync());
+        session.Attach(request, await SessionIdAsync());
         configure?.Invoke(request);
         return await http.SendToAsync(MemoService.Notes, request, ct);
     }

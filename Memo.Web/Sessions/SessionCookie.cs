@@ -5,6 +5,7 @@ using Memo.Web.Errors;
 
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.StaticAssets;
 
 namespace Memo.Web.Sessions;
 
@@ -37,24 +38,34 @@ public static class SessionCookie
     }
 
     // The cookie is only as good as its session: once the session is gone from the store (signed out, refused by
-    // Auth, expired with its refresh token), the cookie is dropped.
+    // Auth, expired with its refresh token), the cookie is dropped. The tokens read here serve the request's calls to
+    // Notes (RequestSession). A static asset (CSS, scripts) is the same for everyone, so it costs no Redis read.
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
+        var http = context.HttpContext;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
+        {
+            return;
+        }
+
         var sessionId = context.Principal?.FindFirst(SessionIdClaim)?.Value;
-        bool exists;
+        SessionTokens? tokens;
         try
         {
-            exists = sessionId is not null && await context.HttpContext.RequestServices.GetRequiredService<SessionStore>().ExistsAsync(sessionId);
+            tokens = sessionId is null ? null : await http.RequestServices.GetRequiredService<SessionStore>().FindAsync(sessionId);
         }
         catch (ServiceUnavailableException)
         {
             return; // Redis is down: keep the user; the pages say what is unavailable.
         }
 
-        if (!exists)
+        if (sessionId is null || tokens is null)
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
         }
+
+        http.RequestServices.GetRequiredService<RequestSession>().Remember(sessionId, tokens);
     }
 }

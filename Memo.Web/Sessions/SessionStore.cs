@@ -49,8 +49,6 @@ public sealed partial class SessionStore(IConnectionMultiplexer redis, IDataProt
         }
     }
 
-    public Task<bool> ExistsAsync(string id) => RedisAsync(db => db.KeyExistsAsync(KeyPrefix + id));
-
     public Task SaveAsync(string id, SessionTokens tokens)
     {
         var value = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(tokens));

@@ -19,10 +19,13 @@ public sealed partial class SessionTokenSource(
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<SessionTokens>>> _refreshing = new();
 
-    /// <summary>A usable access token for the session; throws <see cref="SessionEndedException"/> when it has ended.</summary>
-    public async Task<string> GetAccessTokenAsync(string sessionId, CancellationToken ct)
+    /// <summary>
+    /// A usable access token for the session; throws <see cref="SessionEndedException"/> when it has ended.
+    /// <paramref name="read"/>: the session's tokens as this request already read them from the store, if it did.
+    /// </summary>
+    public async Task<string> GetAccessTokenAsync(string sessionId, SessionTokens? read, CancellationToken ct)
     {
-        var tokens = await store.FindAsync(sessionId) ?? throw new SessionEndedException();
+        var tokens = read ?? await store.FindAsync(sessionId) ?? throw new SessionEndedException();
         if (!IsDue(tokens))
         {
             return tokens.AccessToken;

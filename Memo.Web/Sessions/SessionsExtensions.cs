@@ -45,6 +45,7 @@ public static class SessionsExtensions
 
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<SessionTokenSource>();
+        builder.Services.AddScoped<RequestSession>();
         builder.Services.AddScoped<BrowserSessions>();
         return builder;
     }

@@ -6,9 +6,10 @@ namespace Memo.Web.Sessions;
 
 /// <summary>
 /// Adds the session's access token to a request that names a session (<see cref="SessionId"/>), from the tokens the
-/// request carries (<see cref="ReadTokens"/>, see <see cref="RequestSession"/>) or else from the store. A 401 with a Bearer
-/// challenge means Auth or Notes no longer accepts the session (signed out elsewhere, revoked): it ends here too. A 401
-/// without one is an answer about something else (Auth refusing a current password) and goes back to the caller.
+/// request carries (<see cref="ReadTokens"/>, see <see cref="RequestSession"/>) or else from the store. A 401 with a
+/// Bearer challenge means Auth or Notes no longer accepts the session (signed out elsewhere, revoked): it ends here
+/// too. A 401 without one is an answer about something else (Auth refusing a current password) and goes back to the
+/// caller.
 /// </summary>
 public sealed class AccessTokenHandler(SessionTokenSource tokens, SessionStore store) : DelegatingHandler
 {

@@ -88,10 +88,23 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>A clean shutdown (SIGINT, "fast" mode).</summary>
-    public Task StopAsync() => _process?.StopAsync("INT", TimeSpan.FromSeconds(30)) ?? Task.CompletedTask;
+    public Task StopAsync() => StopAsync("INT");
 
     /// <summary>A crash: SIGKILL, no shutdown checkpoint. Acknowledged commits must survive it.</summary>
-    public Task KillAsync() => _process?.StopAsync("KILL", TimeSpan.FromSeconds(30)) ?? Task.CompletedTask;
+    public Task KillAsync() => StopAsync("KILL");
+
+    // The connections this process pooled to the server died with it. Npgsql would hand them out again to whichever
+    // server listens on the port next (this one restarted, or a later one given the same port), and the first command
+    // on each would fail with 57P01: they are dropped here.
+    private async Task StopAsync(string signal)
+    {
+        if (_process is not null)
+        {
+            await _process.StopAsync(signal, TimeSpan.FromSeconds(30));
+        }
+
+        NpgsqlConnection.ClearAllPools();
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -7,7 +7,7 @@ using Memo.Web.Sessions;
 namespace Memo.Web.Apis;
 
 /// <summary>Memo.Auth, called from the server: the browser never sees its tokens.</summary>
-public sealed class AuthApi(HttpClient http)
+public sealed class AuthApi(HttpClient http, RequestSession session)
 {
     public async Task<RegisterResult> RegisterAsync(string email, string password, CancellationToken ct)
     {
@@ -63,7 +63,7 @@ public sealed class AuthApi(HttpClient http)
     public async Task LogoutAsync(string sessionId, bool everywhere, CancellationToken ct)
     {
         using var request = Request(HttpMethod.Post, everywhere ? "/auth/logout-all" : "/auth/logout", null);
-        request.Options.Set(AccessTokenHandler.SessionId, sessionId);
+        session.Attach(request, sessionId);
         using var response = await http.SendToAsync(MemoService.Auth, request, ct);
         if (response.StatusCode != HttpStatusCode.NoContent)
         {
@@ -83,7 +83,7 @@ public sealed class AuthApi(HttpClient http)
     private async Task<PasswordResult> SendWithPasswordAsync(HttpMethod method, string path, string sessionId, object body, CancellationToken ct)
     {
         using var request = Request(method, path, body);
-        request.Options.Set(AccessTokenHandler.SessionId, sessionId);
+        session.Attach(request, sessionId);
         using var response = await http.SendToAsync(MemoService.Auth, request, ct);
         return response.StatusCode switch
         {

@@ -2,9 +2,9 @@ namespace Memo.Web.Sessions;
 
 /// <summary>
 /// The session as this HTTP request's cookie check read it from <see cref="SessionStore"/>, so the calls the same
-/// request makes to Memo.Notes take its access token from here rather than reading Redis again. Scoped: an interactive
-/// circuit has a scope of its own that nothing fills, so a circuit, whose tokens rotate while it lives, reads the store
-/// at every call.
+/// request makes to Memo.Auth and Memo.Notes take its access token from here rather than reading Redis again.
+/// Scoped: an interactive circuit has a scope of its own that nothing fills, so a circuit, whose tokens rotate
+/// while it lives, reads the store at every call.
 /// </summary>
 public sealed class RequestSession
 {

@@ -39,7 +39,7 @@ public static class SessionCookie
 
     // The cookie is only as good as its session: once the session is gone from the store (signed out, refused by
     // Auth, expired with its refresh token), the cookie is dropped. The tokens read here serve the request's calls to
-    // Notes (RequestSession). A static asset (CSS, scripts) is the same for everyone, so it costs no Redis read.
+    // Auth and Notes (RequestSession). A static asset (CSS, scripts) is the same for everyone, so it costs no Redis read.
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var http = context.HttpContext;

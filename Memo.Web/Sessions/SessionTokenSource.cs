@@ -52,7 +52,8 @@ public sealed partial class SessionTokenSource(
         TokenResponse? refreshed;
         try
         {
-            refreshed = await new AuthApi(httpClients.CreateClient(nameof(AuthApi))).RefreshAsync(current.RefreshToken, CancellationToken.None);
+            // A refresh belongs to no request: it has nothing read to reuse.
+            refreshed = await new AuthApi(httpClients.CreateClient(nameof(AuthApi)), new RequestSession()).RefreshAsync(current.RefreshToken, CancellationToken.None);
         }
         catch (ServiceUnavailableException e) when (current.AccessTokenExpiresAt > time.GetUtcNow())
         {

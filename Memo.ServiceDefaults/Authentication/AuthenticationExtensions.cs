@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 
 using Memo.ServiceDefaults.Authentication;
 
@@ -50,7 +49,6 @@ public static class AuthenticationExtensions
                 };
                 options.Events = new JwtBearerEvents
                 {
-                    OnMessageReceived = context => LearnKeyAsync(context, keys),
                     OnTokenValidated = RefuseRevokedSessionAsync,
                     OnChallenge = WriteProblemAsync,
                 };
@@ -66,42 +64,6 @@ public static class AuthenticationExtensions
     /// <summary>The session id (<c>sid</c>) of an authenticated request.</summary>
     public static Guid GetSessionId(this ClaimsPrincipal user) =>
         Guid.Parse(user.FindFirstValue(JwtRegisteredClaimNames.Sid) ?? throw new InvalidOperationException("No sid claim."));
-
-    // Reads the kid before validation so that a token signed with a newly rotated key succeeds on its first request.
-    private static async Task LearnKeyAsync(MessageReceivedContext context, ISigningKeySource keys)
-    {
-        string? header = context.Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return;
-        }
-
-        var token = header["Bearer ".Length..].Trim();
-        context.Token = token;
-        if (ReadKeyId(token) is { Length: > 0 } kid)
-        {
-            await keys.EnsureKnownAsync(kid, context.HttpContext.RequestAborted);
-        }
-    }
-
-    // Decodes the header only: the validator parses the whole token right after. Malformed tokens are the validator's
-    // to reject (401); here they just have no kid.
-    private static string? ReadKeyId(string token)
-    {
-        try
-        {
-            var dot = token.IndexOf('.', StringComparison.Ordinal);
-            using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(dot > 0 ? token[..dot] : token));
-            return header.RootElement.ValueKind == JsonValueKind.Object
-                && header.RootElement.TryGetProperty("kid", out var kid) && kid.ValueKind == JsonValueKind.String
-                ? kid.GetString()
-                : null;
-        }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
-        {
-            return null;
-        }
-    }
 
     private static async Task RefuseRevokedSessionAsync(TokenValidatedContext context)
     {

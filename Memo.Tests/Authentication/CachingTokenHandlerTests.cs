@@ -13,10 +13,11 @@ public sealed class CachingTokenHandlerTests : IDisposable
 {
     private readonly ManualClock clock = new(DateTimeOffset.UtcNow);
     private readonly ECDsaSecurityKey key = new(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = "k1" };
+    private readonly KeySource keySource = new();
     private readonly CachingTokenHandler handler;
     private int keyLookups;
 
-    public CachingTokenHandlerTests() => handler = new CachingTokenHandler(clock);
+    public CachingTokenHandlerTests() => handler = new CachingTokenHandler(clock, keySource);
 
     [Fact]
     public async Task A_token_validated_once_is_not_checked_again_within_the_entry_lifetime()
@@ -37,7 +38,7 @@ public sealed class CachingTokenHandlerTests : IDisposable
     public async Task A_cached_token_is_refused_once_it_has_expired()
     {
         // The validator reads the real clock, so this one waits for a real expiry (a token living 2 s, no skew).
-        using var realTime = new CachingTokenHandler(TimeProvider.System);
+        using var realTime = new CachingTokenHandler(TimeProvider.System, keySource);
         var expires = DateTimeOffset.UtcNow.AddSeconds(2);
         var token = Mint(TimeSpan.FromSeconds(2));
         var noSkew = Parameters();
@@ -76,6 +77,23 @@ public sealed class CachingTokenHandlerTests : IDisposable
         Assert.Null(second.ClaimsIdentity.FindFirst("role"));
     }
 
+    [Fact]
+    public async Task A_new_token_has_its_key_made_known_before_validation_and_a_cached_one_does_not()
+    {
+        var token = Mint(TimeSpan.FromMinutes(15));
+
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.Equal(["k1"], keySource.EnsuredKeyIds);
+        Assert.Equal(1, keyLookups);
+
+        Assert.True((await handler.ValidateTokenAsync(token, Parameters())).IsValid);
+        Assert.Equal(["k1"], keySource.EnsuredKeyIds);
+
+        // A malformed token has no kid to learn; the validator refuses it.
+        Assert.False((await handler.ValidateTokenAsync("not-a-token", Parameters())).IsValid);
+        Assert.Equal(["k1"], keySource.EnsuredKeyIds);
+    }
+
     public void Dispose()
     {
         handler.Dispose();
@@ -107,6 +125,20 @@ public sealed class CachingTokenHandlerTests : IDisposable
             return [key];
         },
     };
+
+    /// <summary>Records the key ids the handler asks to be made known (the services' sources fetch or reload them).</summary>
+    private sealed class KeySource : ISigningKeySource
+    {
+        public List<string> EnsuredKeyIds { get; } = [];
+
+        public VerificationKey? Find(string keyId) => null;
+
+        public ValueTask EnsureKnownAsync(string keyId, CancellationToken cancellationToken)
+        {
+            EnsuredKeyIds.Add(keyId);
+            return ValueTask.CompletedTask;
+        }
+    }
 
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {

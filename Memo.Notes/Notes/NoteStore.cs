@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-using Npgsql;
+using Memo.ServiceDefaults.Data;
 
-using NpgsqlTypes;
+using Npgsql;
 
 namespace Memo.Notes.Notes;
 
@@ -18,7 +18,10 @@ public abstract record UpdateResult
     public sealed record VersionMismatch : UpdateResult;
 }
 
-/// <summary>Notes in the notes database. Every statement is scoped to the owner, so one user never reaches another's notes.</summary>
+/// <summary>
+/// Notes in the notes database. Every statement is scoped to the owner, so one user never reaches another's notes.
+/// Parameters are positional and typed (<see cref="CommandParameters.Bind"/>).
+/// </summary>
 public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
 {
     private const string Columns = "id, title, content, tags, created_at, updated_at, version";
@@ -29,23 +32,23 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
         var note = new Note(Guid.CreateVersion7(now), request.Title, request.Content, request.DistinctTags, now, now, 1);
         await using var command = db.CreateCommand("""
             INSERT INTO notes (id, owner_id, title, content, tags, created_at, updated_at, version)
-            VALUES (@id, @owner, @title, @content, @tags, @now, @now, 1)
+            VALUES ($1, $2, $3, $4, $5, $6, $6, 1)
             """);
-        command.Parameters.AddWithValue("id", note.Id);
-        command.Parameters.AddWithValue("owner", owner);
-        command.Parameters.AddWithValue("title", note.Title);
-        command.Parameters.AddWithValue("content", note.Content);
-        command.Parameters.AddWithValue("tags", note.Tags);
-        command.Parameters.AddWithValue("now", now);
+        command.Bind(note.Id);
+        command.Bind(owner);
+        command.Bind(note.Title);
+        command.Bind(note.Content);
+        command.Bind(note.Tags);
+        command.Bind(now);
         await command.ExecuteNonQueryAsync(ct);
         return note;
     }
 
     public async Task<Note?> FindAsync(Guid owner, Guid id, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE id = @id AND owner_id = @owner");
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("owner", owner);
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE id = $1 AND owner_id = $2");
+        command.Bind(id);
+        command.Bind(owner);
         return (await ReadAsync(command, 1, ct)).SingleOrDefault();
     }
 
@@ -53,21 +56,9 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
     public async Task<NotePage> ListAsync(Guid owner, NoteQuery query, CancellationToken ct)
     {
         await using var command = db.CreateCommand();
-        command.Parameters.AddWithValue("owner", owner);
-        var afterClause = "";
-        if (query.After is { } after)
-        {
-            afterClause = " AND (created_at, id) < (@after_time, @after_id)";
-            command.Parameters.AddWithValue("after_time", after.CreatedAt);
-            command.Parameters.AddWithValue("after_id", after.Id);
-        }
-
-        var tagClause = "";
-        if (query.Tag is not null)
-        {
-            tagClause = " AND tags @> ARRAY[@tag]";
-            command.Parameters.AddWithValue("tag", NpgsqlDbType.Text, query.Tag);
-        }
+        var ownerClause = $"owner_id = {command.Bind(owner)}";
+        var afterClause = query.After is { } after ? $" AND (created_at, id) < ({command.Bind(after.CreatedAt)}, {command.Bind(after.Id)})" : "";
+        var tagClause = query.Tag is not null ? $" AND tags @> ARRAY[{command.Bind(query.Tag)}::text]" : "";
 
         var textClause = "";
         if (query.Text is not null)
@@ -76,14 +67,13 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
             // return every user's notes, which PostgreSQL's estimates did not foresee (docs/performance.md): that text
             // is written in a form no index serves, so the user's own notes are read and filtered. lower(x) LIKE
             // lower(p) is what ILIKE computes in a UTF-8 database.
+            var pattern = command.Bind($"%{EscapeLike(query.Text)}%");
             textClause = HasTrigram(query.Text)
-                ? " AND (title ILIKE @pattern OR content ILIKE @pattern)"
-                : " AND (lower(title) LIKE lower(@pattern) OR lower(content) LIKE lower(@pattern))";
-            command.Parameters.AddWithValue("pattern", $"%{EscapeLike(query.Text)}%");
+                ? $" AND (title ILIKE {pattern} OR content ILIKE {pattern})"
+                : $" AND (lower(title) LIKE lower({pattern}) OR lower(content) LIKE lower({pattern}))";
         }
 
-        command.Parameters.AddWithValue("limit", query.Limit + 1);
-        command.CommandText = $"SELECT {Columns} FROM notes WHERE owner_id = @owner{afterClause}{tagClause}{textClause} ORDER BY created_at DESC, id DESC LIMIT @limit";
+        command.CommandText = $"SELECT {Columns} FROM notes WHERE {ownerClause}{afterClause}{tagClause}{textClause} ORDER BY created_at DESC, id DESC LIMIT {command.Bind(query.Limit + 1)}";
 
         var notes = await ReadAsync(command, query.Limit + 1, ct);
         if (notes.Count <= query.Limit)
@@ -99,17 +89,17 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
     public async Task<UpdateResult> UpdateAsync(Guid owner, Guid id, NoteRequest request, int? expectedVersion, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
-            UPDATE notes SET title = @title, content = @content, tags = @tags, updated_at = @now, version = version + 1
-            WHERE id = @id AND owner_id = @owner AND (@expected::int IS NULL OR version = @expected)
+            UPDATE notes SET title = $3, content = $4, tags = $5, updated_at = $6, version = version + 1
+            WHERE id = $1 AND owner_id = $2 AND ($7::int IS NULL OR version = $7)
             RETURNING {Columns}
             """);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("owner", owner);
-        command.Parameters.AddWithValue("title", request.Title);
-        command.Parameters.AddWithValue("content", request.Content);
-        command.Parameters.AddWithValue("tags", request.DistinctTags);
-        command.Parameters.AddWithValue("now", Now());
-        command.Parameters.AddWithValue("expected", NpgsqlDbType.Integer, (object?)expectedVersion ?? DBNull.Value);
+        command.Bind(id);
+        command.Bind(owner);
+        command.Bind(request.Title);
+        command.Bind(request.Content);
+        command.Bind(request.DistinctTags);
+        command.Bind(Now());
+        command.Bind(expectedVersion);
         if ((await ReadAsync(command, 1, ct)).SingleOrDefault() is { } updated)
         {
             return new UpdateResult.Updated(updated);
@@ -120,9 +110,9 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
 
     public async Task<bool> DeleteAsync(Guid owner, Guid id, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("DELETE FROM notes WHERE id = @id AND owner_id = @owner");
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("owner", owner);
+        await using var command = db.CreateCommand("DELETE FROM notes WHERE id = $1 AND owner_id = $2");
+        command.Bind(id);
+        command.Bind(owner);
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -132,8 +122,8 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public async IAsyncEnumerable<Note> ExportAsync(Guid owner, [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE owner_id = @owner ORDER BY created_at, id");
-        command.Parameters.AddWithValue("owner", owner);
+        await using var command = db.CreateCommand($"SELECT {Columns} FROM notes WHERE owner_id = $1 ORDER BY created_at, id");
+        command.Bind(owner);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -144,8 +134,8 @@ public sealed class NoteStore(NpgsqlDataSource db, TimeProvider time)
     /// <summary>Deletes every note of the owner (their account was deleted); returns how many. Idempotent.</summary>
     public async Task<int> DeleteAllAsync(Guid owner, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("DELETE FROM notes WHERE owner_id = @owner");
-        command.Parameters.AddWithValue("owner", owner);
+        await using var command = db.CreateCommand("DELETE FROM notes WHERE owner_id = $1");
+        command.Bind(owner);
         return await command.ExecuteNonQueryAsync(ct);
     }
 

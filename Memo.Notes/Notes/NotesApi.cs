@@ -111,8 +111,9 @@ public static class NotesApi
         return TypedResults.Ok(notes.ExportAsync(user.GetUserId(), ct));
     }
 
+    // A strong ETag: the version, quoted. (A digit string needs no EntityTagHeaderValue to check it.)
     private static void SetETag(HttpContext http, Note note) =>
-        http.Response.Headers.ETag = new EntityTagHeaderValue($"\"{note.Version.ToString(CultureInfo.InvariantCulture)}\"").ToString();
+        http.Response.Headers.ETag = string.Create(CultureInfo.InvariantCulture, $"\"{note.Version}\"");
 
     /// <summary>
     /// If-Match: <c>*</c> matches any version (expected stays null); otherwise the one version named.

@@ -1,6 +1,7 @@
 using Memo.Auth.Outbox;
 using Memo.Auth.Revocation;
 using Memo.Auth.Sessions;
+using Memo.ServiceDefaults.Data;
 using Memo.ServiceDefaults.Events;
 
 using Npgsql;
@@ -20,30 +21,30 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
         var user = new User(Guid.CreateVersion7(time.GetUtcNow()), email.Trim(), displayName, passwordHash);
         await using var command = db.CreateCommand("""
             INSERT INTO users (id, email, email_normalized, display_name, password_hash, created_at)
-            VALUES (@id, @email, @normalized, @name, @hash, @now)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (email_normalized) DO NOTHING
             """);
-        command.Parameters.AddWithValue("id", user.Id);
-        command.Parameters.AddWithValue("email", user.Email);
-        command.Parameters.AddWithValue("normalized", Normalize(email));
-        command.Parameters.AddWithValue("name", (object?)displayName ?? DBNull.Value);
-        command.Parameters.AddWithValue("hash", passwordHash);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Bind(user.Id);
+        command.Bind(user.Email);
+        command.Bind(Normalize(email));
+        command.Bind(displayName);
+        command.Bind(passwordHash);
+        command.Bind(time.GetUtcNow());
         return await command.ExecuteNonQueryAsync(ct) == 1 ? user : null;
     }
 
     public Task<User?> FindByEmailAsync(string email, CancellationToken ct) =>
-        FindAsync("email_normalized = @key", Normalize(email), ct);
+        FindAsync(command => $"email_normalized = {command.Bind(Normalize(email))}", ct);
 
-    public Task<User?> FindByIdAsync(Guid id, CancellationToken ct) => FindAsync("id = @key", id, ct);
+    public Task<User?> FindByIdAsync(Guid id, CancellationToken ct) => FindAsync(command => $"id = {command.Bind(id)}", ct);
 
     /// <summary>Rehashes a password at a new cost, unless the password was changed since <paramref name="oldHash"/> was read.</summary>
     public async Task RehashPasswordAsync(Guid id, string oldHash, string newHash, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE users SET password_hash = @hash WHERE id = @id AND password_hash = @old");
-        command.Parameters.AddWithValue("hash", newHash);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("old", oldHash);
+        await using var command = db.CreateCommand("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3");
+        command.Bind(newHash);
+        command.Bind(id);
+        command.Bind(oldHash);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -56,10 +57,10 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var update = new NpgsqlCommand("UPDATE users SET password_hash = @hash WHERE id = @id", connection, transaction))
+        await using (var update = new NpgsqlCommand("UPDATE users SET password_hash = $1 WHERE id = $2", connection, transaction))
         {
-            update.Parameters.AddWithValue("hash", passwordHash);
-            update.Parameters.AddWithValue("id", id);
+            update.Bind(passwordHash);
+            update.Bind(id);
             await update.ExecuteNonQueryAsync(ct);
         }
 
@@ -81,9 +82,9 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
 
         // Locked before the sessions are revoked: a login racing this deletion then waits and fails to insert its
         // session (the key on sessions.user_id), instead of adding one this transaction would not see.
-        await using (var lockUser = new NpgsqlCommand("SELECT 1 FROM users WHERE id = @id FOR UPDATE", connection, transaction))
+        await using (var lockUser = new NpgsqlCommand("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", connection, transaction))
         {
-            lockUser.Parameters.AddWithValue("id", id);
+            lockUser.Bind(id);
             if (await lockUser.ExecuteScalarAsync(ct) is null)
             {
                 return [];
@@ -91,9 +92,9 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
         }
 
         var revoked = await sessions.RevokeAllAsync(connection, transaction, id, keep: null, ct);
-        await using (var delete = new NpgsqlCommand("DELETE FROM users WHERE id = @id", connection, transaction))
+        await using (var delete = new NpgsqlCommand("DELETE FROM users WHERE id = $1", connection, transaction))
         {
-            delete.Parameters.AddWithValue("id", id);
+            delete.Bind(id);
             await delete.ExecuteNonQueryAsync(ct);
         }
 
@@ -102,10 +103,11 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
         return revoked;
     }
 
-    private async Task<User?> FindAsync(string where, object key, CancellationToken ct)
+    /// <summary><paramref name="where"/> binds the key to the command and returns the condition naming it.</summary>
+    private async Task<User?> FindAsync(Func<NpgsqlCommand, string> where, CancellationToken ct)
     {
-        await using var command = db.CreateCommand($"SELECT id, email, display_name, password_hash FROM users WHERE {where}");
-        command.Parameters.AddWithValue("key", key);
+        await using var command = db.CreateCommand();
+        command.CommandText = $"SELECT id, email, display_name, password_hash FROM users WHERE {where(command)}";
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new User(reader.GetGuid(0), reader.GetString(1), await reader.IsDBNullAsync(2, ct) ? null : reader.GetString(2), reader.GetString(3))

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 
 using Memo.Auth.Sessions;
 using Memo.ServiceDefaults.Authentication;
+using Memo.ServiceDefaults.Data;
 
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -126,16 +127,17 @@ public sealed class SigningKeyStore(NpgsqlDataSource db, TimeProvider time, IOpt
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, $"Memo signs with {JwtOptions.Es256} or {JwtOptions.Rs256}."),
         };
         // RS256 keys go where Memo.Auth before ES256 looks for keys, so that it signs with the newest of them too.
-        await using var insert = new NpgsqlCommand("INSERT INTO signing_keys (kid, private_key, created_at) VALUES (@kid, @key, @now)", connection, transaction);
+        await using var insert = new NpgsqlCommand(algorithm == JwtOptions.Rs256
+            ? "INSERT INTO signing_keys (kid, private_key, created_at) VALUES ($1, $2, $3)"
+            : "INSERT INTO jwt_signing_keys (kid, private_key, created_at, algorithm) VALUES ($1, $2, $3, $4)", connection, transaction);
+        insert.Bind(kid);
+        insert.Bind(key.ExportPkcs8PrivateKey());
+        insert.Bind(time.GetUtcNow());
         if (algorithm != JwtOptions.Rs256)
         {
-            insert.CommandText = "INSERT INTO jwt_signing_keys (kid, algorithm, private_key, created_at) VALUES (@kid, @algorithm, @key, @now)";
-            insert.Parameters.AddWithValue("algorithm", algorithm);
+            insert.Bind(algorithm);
         }
 
-        insert.Parameters.AddWithValue("kid", kid);
-        insert.Parameters.AddWithValue("key", key.ExportPkcs8PrivateKey());
-        insert.Parameters.AddWithValue("now", time.GetUtcNow());
         await insert.ExecuteNonQueryAsync(cancellationToken);
         return kid;
     }

@@ -1,3 +1,4 @@
+using Memo.ServiceDefaults.Data;
 using Memo.ServiceDefaults.Events;
 
 using Npgsql;
@@ -11,10 +12,10 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     public async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string type, Guid userId, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            "INSERT INTO outbox (type, user_id, created_at) VALUES (@type, @user, @now)", connection, transaction);
-        command.Parameters.AddWithValue("type", type);
-        command.Parameters.AddWithValue("user", userId);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+            "INSERT INTO outbox (type, user_id, created_at) VALUES ($1, $2, $3)", connection, transaction);
+        command.Bind(type);
+        command.Bind(userId);
+        command.Bind(time.GetUtcNow());
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -31,9 +32,9 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
             transaction = await connection.BeginTransactionAsync(ct);
             await using var command = new NpgsqlCommand("""
                 SELECT id, type, user_id FROM outbox WHERE sent_at IS NULL
-                ORDER BY id LIMIT @limit FOR UPDATE SKIP LOCKED
+                ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
                 """, connection, transaction);
-            command.Parameters.AddWithValue("limit", limit);
+            command.Bind(limit);
             var events = new List<MemoEvent>();
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
@@ -66,8 +67,8 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
 
     public async Task DeleteSentBeforeAsync(DateTimeOffset before, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("DELETE FROM outbox WHERE sent_at < @before");
-        command.Parameters.AddWithValue("before", before);
+        await using var command = db.CreateCommand("DELETE FROM outbox WHERE sent_at < $1");
+        command.Bind(before);
         await command.ExecuteNonQueryAsync(ct);
     }
 }
@@ -82,9 +83,9 @@ public sealed class OutboxBatch(NpgsqlConnection connection, NpgsqlTransaction t
     {
         if (sent.Count > 0)
         {
-            await using var command = new NpgsqlCommand("UPDATE outbox SET sent_at = @now WHERE id = ANY(@ids)", connection, transaction);
-            command.Parameters.AddWithValue("now", time.GetUtcNow());
-            command.Parameters.AddWithValue("ids", sent.ToArray());
+            await using var command = new NpgsqlCommand("UPDATE outbox SET sent_at = $1 WHERE id = ANY($2)", connection, transaction);
+            command.Bind(time.GetUtcNow());
+            command.Bind(sent.ToArray());
             await command.ExecuteNonQueryAsync(ct);
         }
 

@@ -1,5 +1,6 @@
 using Memo.Auth.Revocation;
 using Memo.ServiceDefaults.Authentication;
+using Memo.ServiceDefaults.Data;
 
 using Npgsql;
 
@@ -30,12 +31,12 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (@id, @user, @now, @expires)", connection, transaction))
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)", connection, transaction))
         {
-            insert.Parameters.AddWithValue("id", session);
-            insert.Parameters.AddWithValue("user", userId);
-            insert.Parameters.AddWithValue("now", now);
-            insert.Parameters.AddWithValue("expires", expiresAt);
+            insert.Bind(session);
+            insert.Bind(userId);
+            insert.Bind(now);
+            insert.Bind(expiresAt);
             try
             {
                 await insert.ExecuteNonQueryAsync(ct);
@@ -67,21 +68,21 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         // after it (or with no interval) it finds nothing to update. used_at keeps the first spending.
         await using (var spend = db.CreateCommand("""
             WITH spent AS (
-                UPDATE refresh_tokens r SET used_at = coalesce(r.used_at, @now)
+                UPDATE refresh_tokens r SET used_at = coalesce(r.used_at, $1)
                 FROM sessions s
-                WHERE r.token_hash = @hash AND (r.used_at IS NULL OR r.used_at > @reusableSince)
-                  AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > @now AND s.user_id IS NOT NULL
+                WHERE r.token_hash = $3 AND (r.used_at IS NULL OR r.used_at > $2)
+                  AND s.id = r.session_id AND s.revoked_at IS NULL AND s.expires_at > $1 AND s.user_id IS NOT NULL
                 RETURNING s.id, s.user_id, s.expires_at
             ), successor AS (
-                INSERT INTO refresh_tokens (token_hash, session_id, created_at) SELECT @next, id, @now FROM spent
+                INSERT INTO refresh_tokens (token_hash, session_id, created_at) SELECT $4, id, $1 FROM spent
             )
             SELECT id, user_id, expires_at FROM spent
             """))
         {
-            spend.Parameters.AddWithValue("now", now);
-            spend.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
-            spend.Parameters.AddWithValue("hash", hash);
-            spend.Parameters.AddWithValue("next", nextHash);
+            spend.Bind(now);
+            spend.Bind(now - tokens.RefreshReuseInterval);
+            spend.Bind(hash);
+            spend.Bind(nextHash);
             await using var reader = await spend.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct))
             {
@@ -92,29 +93,29 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         // Not spent: unknown, of an ended or expired session (the user is null once the account is deleted; its sessions
         // were revoked first), or spent before the reuse interval, which is reuse: that ends its session.
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var find = new NpgsqlCommand("SELECT session_id FROM refresh_tokens WHERE token_hash = @hash AND used_at <= @reusableSince", connection);
-        find.Parameters.AddWithValue("hash", hash);
-        find.Parameters.AddWithValue("reusableSince", now - tokens.RefreshReuseInterval);
+        await using var find = new NpgsqlCommand("SELECT session_id FROM refresh_tokens WHERE token_hash = $1 AND used_at <= $2", connection);
+        find.Bind(hash);
+        find.Bind(now - tokens.RefreshReuseInterval);
         if (await find.ExecuteScalarAsync(ct) is not Guid reusedSession)
         {
             return new RotationResult.Rejected();
         }
 
-        var revoked = await RevokeWhereAsync(connection, null, "id = @id", ct, ("id", reusedSession));
+        var revoked = await RevokeWhereAsync(connection, null, command => $"id = {command.Bind(reusedSession)}", ct);
         return revoked.Count > 0 ? new RotationResult.Reused(revoked[0]) : new RotationResult.Rejected();
     }
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Guid sessionId, CancellationToken ct) =>
-        RevokeAsync("id = @id", sessionId, ct);
+        RevokeAsync(command => $"id = {command.Bind(sessionId)}", ct);
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(Guid userId, CancellationToken ct) =>
-        RevokeAsync("user_id = @id", userId, ct);
+        RevokeAsync(command => $"user_id = {command.Bind(userId)}", ct);
 
     /// <summary>In the caller's transaction: ends every session of the user, except <paramref name="keep"/> when given.</summary>
     public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId,
         Guid? keep, CancellationToken ct) =>
         // Session ids are version 7 GUIDs, never empty: Guid.Empty keeps none.
-        RevokeWhereAsync(connection, transaction, "user_id = @id AND id <> @keep", ct, ("id", userId), ("keep", keep ?? Guid.Empty));
+        RevokeWhereAsync(connection, transaction, command => $"user_id = {command.Bind(userId)} AND id <> {command.Bind(keep ?? Guid.Empty)}", ct);
 
     /// <summary>
     /// Deletes, with their refresh tokens, up to <paramref name="limit"/> sessions nothing needs any more, once their
@@ -127,19 +128,19 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         await using var command = db.CreateCommand("""
             DELETE FROM sessions WHERE id IN (
                 SELECT id FROM sessions
-                WHERE (revoked_at IS NULL AND expires_at <= @expiredBefore) OR (revoked_at IS NOT NULL AND revocation_expires_at <= @now)
-                LIMIT @limit)
+                WHERE (revoked_at IS NULL AND expires_at <= $2) OR (revoked_at IS NOT NULL AND revocation_expires_at <= $1)
+                LIMIT $3)
             """);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("expiredBefore", now - tokens.AccessTokenLifetime - JwtOptions.ClockSkew);
-        command.Parameters.AddWithValue("limit", limit);
+        command.Bind(now);
+        command.Bind(now - tokens.AccessTokenLifetime - JwtOptions.ClockSkew);
+        command.Bind(limit);
         return await command.ExecuteNonQueryAsync(ct);
     }
 
     public async ValueTask<bool> IsRevokedAsync(string sessionId, CancellationToken cancellationToken)
     {
-        await using var command = db.CreateCommand("SELECT revoked_at IS NOT NULL FROM sessions WHERE id = @id");
-        command.Parameters.AddWithValue("id", Guid.Parse(sessionId));
+        await using var command = db.CreateCommand("SELECT revoked_at IS NOT NULL FROM sessions WHERE id = $1");
+        command.Bind(Guid.Parse(sessionId));
         return await command.ExecuteScalarAsync(cancellationToken) is not false;
     }
 
@@ -148,17 +149,17 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
     {
         await using var command = db.CreateCommand("""
             SELECT id, revocation_expires_at FROM sessions
-            WHERE revoked_at IS NOT NULL AND NOT revocation_mirrored AND revocation_expires_at > @now
+            WHERE revoked_at IS NOT NULL AND NOT revocation_mirrored AND revocation_expires_at > $1
             ORDER BY revocation_expires_at LIMIT 1000
             """);
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Bind(time.GetUtcNow());
         return await ReadRevocationsAsync(command, ct);
     }
 
     public async Task MarkMirroredAsync(IEnumerable<Guid> sessionIds, CancellationToken ct)
     {
-        await using var command = db.CreateCommand("UPDATE sessions SET revocation_mirrored = true WHERE id = ANY(@ids)");
-        command.Parameters.AddWithValue("ids", sessionIds.ToArray());
+        await using var command = db.CreateCommand("UPDATE sessions SET revocation_mirrored = true WHERE id = ANY($1)");
+        command.Bind(sessionIds.ToArray());
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -166,33 +167,31 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
     public async Task MarkAllUnmirroredAsync(CancellationToken ct)
     {
         await using var command = db.CreateCommand(
-            "UPDATE sessions SET revocation_mirrored = false WHERE revoked_at IS NOT NULL AND revocation_expires_at > @now");
-        command.Parameters.AddWithValue("now", time.GetUtcNow());
+            "UPDATE sessions SET revocation_mirrored = false WHERE revoked_at IS NOT NULL AND revocation_expires_at > $1");
+        command.Bind(time.GetUtcNow());
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<IReadOnlyList<SessionRevocation>> RevokeAsync(string where, Guid id, CancellationToken ct)
+    private async Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Func<NpgsqlCommand, string> where, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await RevokeWhereAsync(connection, null, where, ct, ("id", id));
+        return await RevokeWhereAsync(connection, null, where, ct);
     }
 
+    /// <summary><paramref name="where"/> binds its own parameters to the command and returns the condition naming them.</summary>
     private async Task<IReadOnlyList<SessionRevocation>> RevokeWhereAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        string where, CancellationToken ct, params (string Name, Guid Value)[] parameters)
+        Func<NpgsqlCommand, string> where, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        await using var command = new NpgsqlCommand($"""
-            UPDATE sessions SET revoked_at = @now, revocation_expires_at = @until, revocation_mirrored = false
-            WHERE {where} AND revoked_at IS NULL
-            RETURNING id, revocation_expires_at
-            """, connection, transaction);
-        command.Parameters.AddWithValue("now", now);
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        var revokedAt = command.Bind(now);
         // Every access token of the session was issued before now, so none outlives now + lifetime (+ the skew verifiers allow).
-        command.Parameters.AddWithValue("until", now + tokens.AccessTokenLifetime + JwtOptions.ClockSkew);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
+        var until = command.Bind(now + tokens.AccessTokenLifetime + JwtOptions.ClockSkew);
+        command.CommandText = $"""
+            UPDATE sessions SET revoked_at = {revokedAt}, revocation_expires_at = {until}, revocation_mirrored = false
+            WHERE {where(command)} AND revoked_at IS NULL
+            RETURNING id, revocation_expires_at
+            """;
         return await ReadRevocationsAsync(command, ct);
     }
 
@@ -213,10 +212,10 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
     {
         var (token, hash) = TokenIssuer.CreateRefreshToken();
         await using var insert = new NpgsqlCommand(
-            "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (@hash, @session, @now)", connection, transaction);
-        insert.Parameters.AddWithValue("hash", hash);
-        insert.Parameters.AddWithValue("session", session);
-        insert.Parameters.AddWithValue("now", now);
+            "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES ($1, $2, $3)", connection, transaction);
+        insert.Bind(hash);
+        insert.Bind(session);
+        insert.Bind(now);
         await insert.ExecuteNonQueryAsync(ct);
         return token;
     }

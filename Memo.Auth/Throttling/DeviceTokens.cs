@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
+using Memo.ServiceDefaults.Data;
+
 using Microsoft.Extensions.Options;
 
 using Npgsql;
@@ -28,17 +30,17 @@ public sealed class DeviceTokens(NpgsqlDataSource db, TimeProvider time, IOption
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using (var insert = db.CreateCommand(
-            "INSERT INTO secrets (name, value, created_at) VALUES (@name, @value, @now) ON CONFLICT (name) DO NOTHING"))
+            "INSERT INTO secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING"))
         {
-            insert.Parameters.AddWithValue("name", SecretName);
-            insert.Parameters.AddWithValue("value", RandomNumberGenerator.GetBytes(32));
-            insert.Parameters.AddWithValue("now", time.GetUtcNow());
+            insert.Bind(SecretName);
+            insert.Bind(RandomNumberGenerator.GetBytes(32));
+            insert.Bind(time.GetUtcNow());
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         // A statement of its own, so that it sees the row whichever replica inserted it.
-        await using var select = db.CreateCommand("SELECT value FROM secrets WHERE name = @name");
-        select.Parameters.AddWithValue("name", SecretName);
+        await using var select = db.CreateCommand("SELECT value FROM secrets WHERE name = $1");
+        select.Bind(SecretName);
         _secret = (byte[])(await select.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -1,5 +1,7 @@
 using System.Reflection;
 
+using Memo.ServiceDefaults.Data;
+
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -65,8 +67,8 @@ public static partial class DatabaseMigrator
             await using var stream = assembly.GetManifestResourceStream(script)!;
             using var text = new StreamReader(stream);
             await Execute(connection, await text.ReadToEndAsync(ct), ct);
-            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (id) VALUES (@id)", connection);
-            record.Parameters.AddWithValue("id", script);
+            await using var record = new NpgsqlCommand("INSERT INTO schema_migrations (id) VALUES ($1)", connection);
+            record.Bind(script);
             await record.ExecuteNonQueryAsync(ct);
             LogApplied(logger, script);
         }

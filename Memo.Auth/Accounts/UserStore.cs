@@ -34,9 +34,9 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
     }
 
     public Task<User?> FindByEmailAsync(string email, CancellationToken ct) =>
-        FindAsync(command => $"email_normalized = {command.Bind(Normalize(email))}", ct);
+        FindAsync("email_normalized", Normalize(email), ct);
 
-    public Task<User?> FindByIdAsync(Guid id, CancellationToken ct) => FindAsync(command => $"id = {command.Bind(id)}", ct);
+    public Task<User?> FindByIdAsync(Guid id, CancellationToken ct) => FindAsync("id", id, ct);
 
     /// <summary>Rehashes a password at a new cost, unless the password was changed since <paramref name="oldHash"/> was read.</summary>
     public async Task RehashPasswordAsync(Guid id, string oldHash, string newHash, CancellationToken ct)
@@ -103,11 +103,10 @@ public sealed class UserStore(NpgsqlDataSource db, TimeProvider time, SessionSto
         return revoked;
     }
 
-    /// <summary><paramref name="where"/> binds the key to the command and returns the condition naming it.</summary>
-    private async Task<User?> FindAsync(Func<NpgsqlCommand, string> where, CancellationToken ct)
+    private async Task<User?> FindAsync<TKey>(string column, TKey key, CancellationToken ct)
     {
-        await using var command = db.CreateCommand();
-        command.CommandText = $"SELECT id, email, display_name, password_hash FROM users WHERE {where(command)}";
+        await using var command = db.CreateCommand($"SELECT id, email, display_name, password_hash FROM users WHERE {column} = $1");
+        command.Bind(key);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new User(reader.GetGuid(0), reader.GetString(1), await reader.IsDBNullAsync(2, ct) ? null : reader.GetString(2), reader.GetString(3))

@@ -101,21 +101,21 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
             return new RotationResult.Rejected();
         }
 
-        var revoked = await RevokeWhereAsync(connection, null, command => $"id = {command.Bind(reusedSession)}", ct);
+        var revoked = await RevokeWhereAsync(connection, null, "id = $1", ct, reusedSession);
         return revoked.Count > 0 ? new RotationResult.Reused(revoked[0]) : new RotationResult.Rejected();
     }
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Guid sessionId, CancellationToken ct) =>
-        RevokeAsync(command => $"id = {command.Bind(sessionId)}", ct);
+        RevokeAsync("id = $1", sessionId, ct);
 
     public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(Guid userId, CancellationToken ct) =>
-        RevokeAsync(command => $"user_id = {command.Bind(userId)}", ct);
+        RevokeAsync("user_id = $1", userId, ct);
 
     /// <summary>In the caller's transaction: ends every session of the user, except <paramref name="keep"/> when given.</summary>
     public Task<IReadOnlyList<SessionRevocation>> RevokeAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid userId,
         Guid? keep, CancellationToken ct) =>
         // Session ids are version 7 GUIDs, never empty: Guid.Empty keeps none.
-        RevokeWhereAsync(connection, transaction, command => $"user_id = {command.Bind(userId)} AND id <> {command.Bind(keep ?? Guid.Empty)}", ct);
+        RevokeWhereAsync(connection, transaction, "user_id = $1 AND id <> $2", ct, userId, keep ?? Guid.Empty);
 
     /// <summary>
     /// Deletes, with their refresh tokens, up to <paramref name="limit"/> sessions nothing needs any more, once their
@@ -172,24 +172,29 @@ public sealed class SessionStore(NpgsqlDataSource db, TimeProvider time, TokenIs
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task<IReadOnlyList<SessionRevocation>> RevokeAsync(Func<NpgsqlCommand, string> where, CancellationToken ct)
+    private async Task<IReadOnlyList<SessionRevocation>> RevokeAsync(string where, Guid key, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await RevokeWhereAsync(connection, null, where, ct);
+        return await RevokeWhereAsync(connection, null, where, ct, key);
     }
 
-    /// <summary><paramref name="where"/> binds its own parameters to the command and returns the condition naming them.</summary>
+    /// <summary><paramref name="where"/> names <paramref name="keys"/> as $1, $2, ...</summary>
     private async Task<IReadOnlyList<SessionRevocation>> RevokeWhereAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
-        Func<NpgsqlCommand, string> where, CancellationToken ct)
+        string where, CancellationToken ct, params Guid[] keys)
     {
         var now = time.GetUtcNow();
         await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        foreach (var key in keys)
+        {
+            command.Bind(key);
+        }
+
         var revokedAt = command.Bind(now);
         // Every access token of the session was issued before now, so none outlives now + lifetime (+ the skew verifiers allow).
         var until = command.Bind(now + tokens.AccessTokenLifetime + JwtOptions.ClockSkew);
         command.CommandText = $"""
             UPDATE sessions SET revoked_at = {revokedAt}, revocation_expires_at = {until}, revocation_mirrored = false
-            WHERE {where(command)} AND revoked_at IS NULL
+            WHERE {where} AND revoked_at IS NULL
             RETURNING id, revocation_expires_at
             """;
         return await ReadRevocationsAsync(command, ct);

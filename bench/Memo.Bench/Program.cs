@@ -417,6 +417,7 @@ async Task AbandonRequestsThroughGatewayAsync()
         }
         catch (OperationCanceledException)
         {
+            // Abandoned, as meant.
         }
     }
 }

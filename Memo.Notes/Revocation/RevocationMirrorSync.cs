@@ -9,7 +9,9 @@ namespace Memo.Notes.Revocation;
 /// <summary>
 /// Keeps the <see cref="RevocationMirror"/> current: subscribes to the revocation channel, then reads the whole cache,
 /// again every resync interval and whenever the Redis connection comes back (messages sent meanwhile were lost).
-/// Subscribing before reading leaves no gap between the two.
+/// Subscribing before reading leaves no gap between the two (Auth stores a revocation before it announces it), so after
+/// a reconnection it subscribes again too: the client resubscribes by itself, but does not say when, and a message
+/// sent after the read and before that resubscription would be lost until the next resync.
 /// </summary>
 public sealed partial class RevocationMirrorSync(
     IConnectionMultiplexer redis, RevocationMirror mirror, TimeProvider time, IOptions<RevocationOptions> options, ILogger<RevocationMirrorSync> logger)
@@ -21,18 +23,16 @@ public sealed partial class RevocationMirrorSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         redis.ConnectionRestored += (_, _) => _reconnected.Release();
-        while (!await TryAsync(SubscribeAsync))
-        {
-            await Task.Delay(RetryDelay, time, stoppingToken);
-        }
-
+        var subscribed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (await TryAsync(ReadAllAsync))
+            subscribed = subscribed || await TryAsync(SubscribeAsync);
+            if (subscribed && await TryAsync(ReadAllAsync))
             {
                 mirror.MarkSynced();
                 mirror.RemoveExpired();
-                await _reconnected.WaitAsync(options.Value.ResyncInterval, stoppingToken);
+                var reconnected = await _reconnected.WaitAsync(options.Value.ResyncInterval, stoppingToken);
+                subscribed = !reconnected;
             }
             else
             {
@@ -41,9 +41,13 @@ public sealed partial class RevocationMirrorSync(
         }
     }
 
+    // Awaited: the server has confirmed the subscription when it returns. Any earlier one is dropped first, so that
+    // each message is handled once.
     private async Task SubscribeAsync()
     {
-        var channel = await redis.GetSubscriber().SubscribeAsync(RevocationChannel.Channel);
+        var subscriber = redis.GetSubscriber();
+        await subscriber.UnsubscribeAsync(RevocationChannel.Channel);
+        var channel = await subscriber.SubscribeAsync(RevocationChannel.Channel);
         channel.OnMessage(message =>
         {
             if (RevocationChannel.TryParse(message.Message, out var sid, out var until))

@@ -9,7 +9,7 @@ namespace Memo.ServiceDefaults.Authentication;
 
 /// <summary>
 /// Validates access tokens and remembers the ones that passed, so that a client sending the same token on every request
-/// pays for the RSA signature check about once a minute rather than once per request (it was the largest single cost of
+/// pays for the signature check about once a minute rather than once per request (it was the largest single cost of
 /// a Notes read; docs/performance.md). Only successful validations are kept, keyed by the exact token text, never past
 /// the token's expiry and at most <see cref="EntryLifetime"/>, so a signing key withdrawn from the JWKS stops working
 /// within that time. Each service validates with one fixed set of parameters, so the token alone is the key.

@@ -12,7 +12,7 @@ internal static class Profiler
     private static readonly (string Category, string[] Frames)[] Categories =
     [
         ("token validation (JwtBearer)", ["JwtBearerHandler.HandleAuthenticateAsync"]),
-        ("  of which RSA signature check", ["AsymmetricSignatureProvider.Verify"]),
+        ("  of which the signature check", ["AsymmetricSignatureProvider.Verify"]),
         ("  of which revocation check", ["RefuseRevokedSessionAsync"]),
         ("token signing", ["AsymmetricSignatureProvider.Sign"]),
         ("password hashing (PBKDF2)", ["Pbkdf2", "PasswordHasher.Derive("]),

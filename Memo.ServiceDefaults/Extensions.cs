@@ -48,17 +48,18 @@ public static class Extensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
         return builder;
     }
 
     /// <summary>
-    /// What an API adds to the service defaults: an unreachable database or cache answers 503 problem details.
-    /// (Memo.Web answers people with pages instead, so it leaves this out.)
+    /// What an API adds to the service defaults: an unreachable database or cache answers 503 problem details, and the
+    /// OpenAPI document <see cref="UseApiDefaults"/> maps. (Memo.Web answers people with pages instead and the gateway
+    /// only forwards, so they leave this out: registered, OpenAPI would load its assemblies and MVC's at start.)
     /// </summary>
     public static TBuilder AddApiDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddExceptionHandler<DependencyUnavailableExceptionHandler>();
+        builder.Services.AddOpenApi();
         return builder;
     }
 

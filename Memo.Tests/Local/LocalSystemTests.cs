@@ -82,6 +82,14 @@ public sealed class LocalSystemTests(LocalMemoHost host) : IClassFixture<LocalMe
         }
     }
 
+    // Only the APIs register OpenAPI (AddApiDefaults): registered, it loads its assemblies and MVC's at start, which
+    // the gateway, serving no document of its own, has no use for. Memo.Web leaves it out the same way.
+    [Fact]
+    public void The_gateway_loads_no_OpenAPI()
+    {
+        Assert.DoesNotContain("/Microsoft.AspNetCore.OpenApi.dll", MapsOf(host.Gateway));
+    }
+
     [Fact]
     public async Task A_note_acknowledged_with_201_survives_SIGKILL_of_Postgres_and_at_most_one_request_per_service_fails_after()
     {

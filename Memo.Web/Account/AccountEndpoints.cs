@@ -16,15 +16,11 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/signout", (HttpContext http, BrowserSessions sessions) => SignOutAsync(http, sessions, everywhere: false))
-            .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .ExcludeFromDescription();
+            .WithMetadata(new RequireAntiforgeryTokenAttribute());
         routes.MapPost("/signout-everywhere", (HttpContext http, BrowserSessions sessions) => SignOutAsync(http, sessions, everywhere: true))
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .RequireAuthorization()
-            .ExcludeFromDescription();
-        routes.MapGet(Links.ExportNotes, ExportAsync)
-            .RequireAuthorization()
-            .ExcludeFromDescription();
+            .RequireAuthorization();
+        routes.MapGet(Links.ExportNotes, ExportAsync).RequireAuthorization();
         return routes;
     }
 

@@ -52,7 +52,7 @@ public static class Cultures
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { Expires = time.GetUtcNow().AddYears(1), IsEssential = true });
             return TypedResults.Redirect(Links.LocalOrHome(returnUrl));
-        }).ExcludeFromDescription();
+        });
         return routes;
     }
 }

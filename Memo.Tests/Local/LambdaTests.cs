@@ -93,6 +93,11 @@ public sealed class LambdaTests(LocalMemoHost host) : IClassFixture<LocalMemoHos
         }
 
         Assert.True(await IsRevokedInRedisAsync(before.Tokens.AccessToken));
+
+        // Only the function may restore and write: the fixture's Auth, whose repair runs every second on a timer, would
+        // restore for it, and the loop below could end before the function had replaced its connection to the old
+        // Redis (one CI run most likely failed so: the logout's write met that connection).
+        await host.Auth.StopAsync();
         try
         {
             await host.StopRedisAsync();
@@ -113,6 +118,7 @@ public sealed class LambdaTests(LocalMemoHost host) : IClassFixture<LocalMemoHos
             }
 
             Assert.True(await IsRevokedInRedisAsync(after.Tokens.AccessToken));
+            await host.RestartAuthAsync();
             await AssertNotesAsync(after.Tokens.AccessToken, HttpStatusCode.Unauthorized);
 
             // A Notes instance started now knows only what Redis holds: the revocation made before the restart too.
@@ -126,6 +132,11 @@ public sealed class LambdaTests(LocalMemoHost host) : IClassFixture<LocalMemoHos
             if (!await host.RedisAnswersAsync())
             {
                 await host.StartRedisAsync();
+            }
+
+            if (host.Auth.HasExited)
+            {
+                await host.RestartAuthAsync();
             }
         }
     }
